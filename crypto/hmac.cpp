@@ -1,0 +1,82 @@
+#include "crypto/hmac.h"
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+
+#include "crypto/openssl_support.h"
+
+namespace lanyard::crypto {
+namespace {
+
+EVP_MAC* hmac_mac() {
+    static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    return mac;
+}
+
+}  // namespace
+
+struct Hmac::Impl {
+    EVP_MAC_CTX* ctx = nullptr;
+    bool failed = false;
+    bool finished = false;
+    ~Impl() { EVP_MAC_CTX_free(ctx); }
+};
+
+Hmac::Hmac(HashAlg alg, std::unique_ptr<Impl> impl) : alg_(alg), impl_(std::move(impl)) {}
+Hmac::Hmac(Hmac&& other) noexcept = default;
+Hmac& Hmac::operator=(Hmac&& other) noexcept = default;
+Hmac::~Hmac() = default;
+
+Result<Hmac> Hmac::begin(HashAlg alg, ByteView key) {
+    EVP_MAC* mac = hmac_mac();
+    if (mac == nullptr) return make_error(ErrorCode::kUnsupported, "HMAC not available: " + drain_openssl_errors());
+    auto impl = std::make_unique<Impl>();
+    impl->ctx = EVP_MAC_CTX_new(mac);
+    if (impl->ctx == nullptr) return make_error(ErrorCode::kInternal, "HMAC context: " + drain_openssl_errors());
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(hash_name(alg)), 0),
+        OSSL_PARAM_construct_end(),
+    };
+    // EVP_MAC_init() treats a null key as "keep the previous key"; an empty
+    // key must still be a non-null pointer.
+    static const unsigned char kEmpty = 0;
+    const unsigned char* key_ptr = key.empty() ? &kEmpty : key.data();
+    if (EVP_MAC_init(impl->ctx, key_ptr, key.size(), params) != 1) {
+        return make_error(ErrorCode::kInternal,
+                          std::string("HMAC-") + hash_name(alg) + " init failed: " + drain_openssl_errors());
+    }
+    return Hmac(alg, std::move(impl));
+}
+
+Hmac& Hmac::update(ByteView data) {
+    if (!impl_ || impl_->failed || impl_->finished) {
+        if (impl_) impl_->failed = true;
+        return *this;
+    }
+    if (!data.empty() && EVP_MAC_update(impl_->ctx, data.data(), data.size()) != 1) impl_->failed = true;
+    return *this;
+}
+
+Result<Bytes> Hmac::finish() {
+    if (!impl_ || impl_->finished) return make_error(ErrorCode::kInternal, "HMAC finished twice");
+    impl_->finished = true;
+    if (impl_->failed) return make_error(ErrorCode::kInternal, "HMAC update failed: " + drain_openssl_errors());
+    Bytes out(digest_size(alg_));
+    size_t len = 0;
+    if (EVP_MAC_final(impl_->ctx, out.data(), &len, out.size()) != 1 || len != out.size()) {
+        return make_error(ErrorCode::kInternal, "HMAC final failed: " + drain_openssl_errors());
+    }
+    return out;
+}
+
+Result<Bytes> hmac(HashAlg alg, ByteView key, ByteView data) { return hmac(alg, key, {data}); }
+
+Result<Bytes> hmac(HashAlg alg, ByteView key, std::initializer_list<ByteView> pieces) {
+    auto h = Hmac::begin(alg, key);
+    if (!h) return h.error();
+    for (ByteView piece : pieces) h->update(piece);
+    return h->finish();
+}
+
+}  // namespace lanyard::crypto
