@@ -153,6 +153,7 @@ private:
     std::optional<uint8_t> current_id_;  // RFC 4137 currentId
     Bytes last_request_;                 // RFC 4137 lastReqData
     unsigned retrans_count_ = 0;         // RFC 4137 retransCount
+    unsigned rounds_ = 0;                // Responses with the right Identifier
     std::optional<TimePoint> retrans_deadline_;  // retransWhile
     std::string failure_reason_;
     AuthStats stats_;
