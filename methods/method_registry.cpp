@@ -2,6 +2,8 @@
 
 #include "methods/eap_md5_peer.h"
 #include "methods/eap_md5_server.h"
+#include "methods/eap_tls_peer.h"
+#include "methods/eap_tls_server.h"
 
 namespace lanyard::eap {
 
@@ -12,6 +14,7 @@ namespace {
 std::vector<MethodEntry> builtin_entries() {
     return {
         {Type::kMd5Challenge, /*tunnelled=*/false, &make_md5_peer, &make_md5_server},
+        {Type::kTls, /*tunnelled=*/false, &EapTlsPeer::create, &EapTlsServer::create},
     };
 }
 

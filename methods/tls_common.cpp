@@ -156,12 +156,13 @@ size_t Fragmenter::later_capacity() const {
     return options_.fragment_size;
 }
 
-Status Fragmenter::set_message(Bytes message) {
-    if (message.size() > kMaxTlsMessageLength)
-        return make_error(ErrorCode::kLimit, "outgoing TLS message of " + std::to_string(message.size()) +
+Status Fragmenter::append(ByteView records) {
+    assert(offset_ == 0);
+    if (message_.size() + records.size() > kMaxTlsMessageLength)
+        return make_error(ErrorCode::kLimit, "outgoing TLS message of " +
+                                                 std::to_string(message_.size() + records.size()) +
                                                  " octets exceeds " + std::to_string(kMaxTlsMessageLength));
-    message_ = std::move(message);
-    offset_ = 0;
+    message_.insert(message_.end(), records.begin(), records.end());
     return ok_status();
 }
 
@@ -253,10 +254,10 @@ Result<TlsInbound> TlsExchange::classify(const TlsPacket& packet) {
 
 Bytes TlsExchange::take_message() { return std::move(message_); }
 
-Status TlsExchange::queue(Bytes message) {
+Status TlsExchange::queue(ByteView records) {
     assert(!fragmenter_.mid_message());
-    if (message.empty()) return ok_status();
-    return fragmenter_.set_message(std::move(message));
+    if (records.empty()) return ok_status();
+    return fragmenter_.append(records);
 }
 
 Bytes TlsExchange::next_packet() {

@@ -158,9 +158,12 @@ class Fragmenter {
 public:
     explicit Fragmenter(FragmentOptions options = {});
 
-    // Starts a new message (replaces anything not yet sent). Messages longer
-    // than kMaxTlsMessageLength are refused: the receiver would reject them.
-    Status set_message(Bytes message);
+    // Adds records to the message to send. Allowed only before its first
+    // packet went out (records produced in two steps, e.g. a TLS 1.3
+    // NewSessionTicket and then application data, travel as one message).
+    // Messages longer than kMaxTlsMessageLength are refused: the receiver
+    // would reject them.
+    Status append(ByteView records);
     // Packets of the current message not sent yet.
     bool pending() const { return offset_ < message_.size(); }
     // Sent a fragment with M and not all of the message yet.
@@ -214,8 +217,9 @@ public:
     // The message after kMessage (moves it out).
     Bytes take_message();
 
-    // Queues a whole TLS message to send (may be empty: then nothing queues).
-    Status queue(Bytes message);
+    // Adds records to the next message to send (empty: nothing changes).
+    // Must not be called while our fragments are going out.
+    Status queue(ByteView records);
     bool sending() const { return fragmenter_.pending(); }
     bool receiving() const { return reassembler_.in_progress(); }
     // The next packet to send: the next fragment when sending(), else an ACK.

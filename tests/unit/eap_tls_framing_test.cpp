@@ -269,7 +269,7 @@ namespace {
 // Cuts a message with `options` and returns the packets' type data.
 std::vector<Bytes> cut(const Bytes& message, FragmentOptions options, uint8_t version = 0) {
     Fragmenter f(options);
-    REQUIRE(f.set_message(message).ok());
+    REQUIRE(f.append(message).ok());
     std::vector<Bytes> out;
     while (f.pending() && out.size() < 10000) out.push_back(f.next(version));
     return out;
@@ -355,9 +355,23 @@ TEST_CASE("Fragmenter raises a too small fragment size to the minimum") {
 
 TEST_CASE("Fragmenter refuses a message over 64 KiB and sends nothing for an empty one") {
     Fragmenter f;
-    CHECK_FALSE(f.set_message(Bytes(kMaxTlsMessageLength + 1)).ok());
-    CHECK(f.set_message({}).ok());
+    CHECK_FALSE(f.append(Bytes(kMaxTlsMessageLength + 1)).ok());
+    CHECK(f.append({}).ok());
     CHECK_FALSE(f.pending());
+    CHECK(f.append(Bytes(kMaxTlsMessageLength)).ok());
+    CHECK_FALSE(f.append(Bytes(1)).ok());
+}
+
+TEST_CASE("Fragmenter joins records appended before the first packet into one message") {
+    Fragmenter f(FragmentOptions{64});
+    const Bytes a = pattern(50, 1);
+    const Bytes b = pattern(40, 2);
+    REQUIRE(f.append(a).ok());
+    REQUIRE(f.append(b).ok());
+    std::vector<Bytes> packets;
+    while (f.pending()) packets.push_back(f.next(0));
+    REQUIRE(packets.size() == 2);
+    CHECK(join(packets) == concat(a, b));
 }
 
 TEST_CASE("Fragmenter output of a maximal message at the smallest size stays within the receiver's fragment bound") {
