@@ -34,7 +34,7 @@ class KeyInstaller;
 enum class LinkState { kDown, kUp };
 const char* link_state_name(LinkState state);
 
-// IEEE 802.1X-2010 §6.4: the controlled port passes data only when
+// IEEE 802.1X-2010 clause 6: the controlled port passes data only when
 // authorized. Per station: on a shared medium (wired with several
 // supplicants behind one port, or Wi-Fi) each station has its own state.
 enum class PortState { kUnauthorized, kAuthorized };

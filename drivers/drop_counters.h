@@ -12,7 +12,7 @@ namespace lanyard {
 enum class DropReason {
     kTooShort,        // shorter than an Ethernet header plus an EAPOL header
     kOversize,        // larger than the receive buffer (truncated by the kernel)
-    kWrongEthertype,  // not 88-8E (IEEE 802.1X-2010 §11.3)
+    kWrongEthertype,  // not 88-8E (IEEE 802.1X-2010 §11.1.4)
     kTruncatedBody,   // EAPOL body length runs past the end of the frame
     kGroupSource,     // source address has the group bit set
     kFromSelf,        // our own address as source (a reflection)

@@ -1,6 +1,6 @@
 // EAPOL frames on IEEE 802.3/Ethernet: the MAC header a driver adds on
-// transmit and strips on receive (IEEE 802.1X-2010 §11.3), the addresses
-// of §11.1.1, and the EAPOL header length check. Pure functions, shared
+// transmit and strips on receive (IEEE 802.1X-2010 §11.1), the addresses
+// of §11.1.1, and the EAPOL header length check (§11.3). Pure functions, shared
 // by every driver and by the pcap writer.
 #pragma once
 
@@ -14,7 +14,7 @@
 
 namespace lanyard {
 
-// IEEE 802.1X-2010 §11.3: the EAPOL Ethernet Type, 88-8E.
+// IEEE 802.1X-2010 §11.1.4: the EAPOL Ethernet Type, 88-8E.
 inline constexpr uint16_t kEapolEthertype = 0x888E;
 // IEEE 802.1X-2010 §11.1.1, Table 11-1: the Port Access Entity group
 // address, which bridges do not forward.

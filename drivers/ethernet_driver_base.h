@@ -51,7 +51,7 @@ protected:
     // Counts a drop and logs it at debug level.
     void drop(DropReason reason, const char* detail = "");
     // Reports a link change; on link down every station leaves (the port
-    // is no longer operational, IEEE 802.1X-2010 §12.4 portEnabled).
+    // is no longer operational: PACP portEnabled, IEEE 802.1X-2010 clause 8).
     void update_link_state(LinkState state);
     void set_own_address(const MacAddress& address) { own_address_ = address; }
 

@@ -28,7 +28,7 @@ struct KeyInstallRequest {
     uint8_t key_index = 0;  // 0 or 1 for pairwise, 1-2 group, 4-5 IGTK
     MacAddress peer;        // pairwise: the station; group: broadcast
     SecretBytes key;
-    // Receive sequence counter, little-endian as in EAPOL-Key (§12.7.2).
+    // Receive sequence counter, little-endian as in EAPOL-Key (IEEE 802.11-2020 §12.7.2).
     std::array<uint8_t, 8> rsc{};
 };
 

@@ -1,5 +1,5 @@
 // The stations a driver has heard from, with their controlled-port state
-// (IEEE 802.1X-2010 §6.4). Bounded: a LAN full of forged source addresses
+// (IEEE 802.1X-2010 clause 6). Bounded: a LAN full of forged source addresses
 // cannot grow it past its limit (DESIGN.md, style rule 3).
 #pragma once
 

@@ -1,5 +1,5 @@
 // The AF_PACKET socket of the wired driver: bound to one interface and to
-// the EAPOL Ethernet Type (IEEE 802.1X-2010 §11.3), member of the PAE group
+// the EAPOL Ethernet Type (IEEE 802.1X-2010 §11.1.4), member of the PAE group
 // address (§11.1.1), non-blocking. Also the interface facts the driver
 // needs at start: index, MAC address, and whether the link is up.
 #pragma once
