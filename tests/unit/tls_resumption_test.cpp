@@ -117,15 +117,21 @@ TEST_CASE("resumption through a SessionStore, TLS 1.2 and 1.3; removal forces a 
         auto cctx = context(client_config(v));
         auto sctx = context(server_config(v, &store, 3600));
 
-        Run first = connect(*cctx, *sctx, {});
-        CHECK_FALSE(first.client->resumed());
-        CHECK_FALSE(first.server->resumed());
-        CHECK(store.puts >= 1);
+        Bytes saved;
+        std::string first_key;
+        {
+            Run first = connect(*cctx, *sctx, {});
+            CHECK_FALSE(first.client->resumed());
+            CHECK_FALSE(first.server->resumed());
+            CHECK(store.puts >= 1);
+            CHECK(store.sessions.count(first.server->session_id()) == 1);
+            saved = first.client->serialized_session();
+            REQUIRE_FALSE(saved.empty());
+            first_key = key_of(*first.client);
+        }
+        // Engines are gone (EAP sends no close_notify): the session stays.
+        CHECK(store.removes == 0);
         CHECK_FALSE(store.sessions.empty());
-        CHECK(store.sessions.count(first.server->session_id()) == 1);
-        const Bytes saved = first.client->serialized_session();
-        REQUIRE_FALSE(saved.empty());
-        const std::string first_key = key_of(*first.client);
 
         Run second = connect(*cctx, *sctx, saved);
         CHECK(second.client->resumed());
@@ -165,6 +171,36 @@ TEST_CASE("a server without a store or with lifetime 0 never resumes") {
         CHECK(store.puts == 0);
         CHECK(store.gets == 0);
     }
+}
+
+TEST_CASE("a handshake that fails does not leave its session resumable") {
+    MemoryStore store;
+    Config cc = client_config(Version::kTls12);
+    auto cctx = context(cc);
+    auto sctx = context(server_config(Version::kTls12, &store, 3600));
+    Bytes saved;
+    {
+        Run first = connect(*cctx, *sctx, {});
+        saved = first.client->serialized_session();
+    }
+    REQUIRE(store.sessions.size() == 1);
+    {
+        // The client resumes, but the server's Finished never arrives intact.
+        auto client = cctx->new_engine();
+        auto server = sctx->new_engine();
+        REQUIRE(client->set_resumption_session(saved).ok());
+        REQUIRE(client->start().ok());
+        REQUIRE(server->feed(client->take_output()).ok());
+        Bytes flight = server->take_output();
+        REQUIRE(flight.size() > 20);
+        flight[flight.size() - 3] ^= 0x55;  // inside the encrypted Finished
+        CHECK_FALSE(client->feed(flight).ok());
+        CHECK(client->state() == HandshakeState::kFailed);
+        CHECK_FALSE(server->feed(client->take_output()).ok());
+        CHECK(server->state() == HandshakeState::kFailed);
+    }
+    CHECK(store.removes >= 1);
+    CHECK(store.sessions.empty());
 }
 
 TEST_CASE("a resumed session is refused by a server with another store, and garbage sessions are rejected") {

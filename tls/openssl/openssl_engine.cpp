@@ -28,6 +28,19 @@ void info_callback(const SSL* ssl, int where, int ret) {
     if (engine != nullptr) engine->note_alert((where & SSL_CB_READ) != 0, ret);
 }
 
+// OpenSSL 3.0 has no text for the alerts TLS 1.3 added (RFC 8446 §6).
+std::string alert_description(int alert_value) {
+    const std::string desc = SSL_alert_desc_string_long(alert_value);
+    if (desc != "unknown") return desc;
+    switch (alert_value & 0xff) {
+        case 109: return "missing extension";
+        case 115: return "unknown PSK identity";
+        case 116: return "certificate required";
+        case 120: return "no application protocol";
+    }
+    return "alert " + std::to_string(alert_value & 0xff);
+}
+
 const char* role_name(Role role) {
     switch (role) {
         case Role::kClient: return "client";
@@ -71,6 +84,12 @@ OpensslEngine::OpensslEngine(SSL* ssl, BIO* rbio, BIO* wbio, EngineSettings sett
 
 OpensslEngine::~OpensslEngine() {
     SSL_set_ex_data(ssl_, engine_index(), nullptr);
+    // EAP never sends close_notify (RFC 5216 ends with EAP-Success), and
+    // SSL_free() treats a connection that was not shut down as broken and
+    // removes its session from the cache (RFC 5246 §7.2.2 rule for errors).
+    // A finished handshake is not broken: mark it shut down so the session
+    // stays resumable. Failed handshakes keep OpenSSL's removal.
+    if (state_ == HandshakeState::kEstablished) SSL_set_shutdown(ssl_, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
     SSL_free(ssl_);  // frees both BIOs
 }
 
@@ -80,7 +99,7 @@ void OpensslEngine::note_verify_failure(std::string reason) {
 
 void OpensslEngine::note_alert(bool received, int alert_value) {
     const std::string level = SSL_alert_type_string_long(alert_value);
-    const std::string desc = SSL_alert_desc_string_long(alert_value);
+    const std::string desc = alert_description(alert_value);
     LOG_DEBUG("tls", "%s %s %s alert: %s", role_name(settings_.role), received ? "received" : "sent", level.c_str(),
               desc.c_str());
     if (received && level == "fatal" && alert_received_.empty()) alert_received_ = desc;
