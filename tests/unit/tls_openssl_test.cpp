@@ -15,6 +15,14 @@ using lanyard::test::pki_path;
 
 namespace {
 
+// Failure texts that quote OpenSSL's own reason strings are checked only
+// when this file is built against OpenSSL.
+#ifdef LANYARD_TLS_openssl
+constexpr bool kOpenssl = true;
+#else
+constexpr bool kOpenssl = false;
+#endif
+
 const char* kTls12Label = "client EAP encryption";             // RFC 5216 §2.3
 const char* kTls13Label = "EXPORTER_EAP_TLS_Key_Material";     // RFC 9190 §2.3
 const Bytes kTlsTypeCode = {0x0d};
@@ -98,7 +106,9 @@ bool contains(const std::string& haystack, const std::string& needle) {
 
 }  // namespace
 
-TEST_CASE("the backend names itself") { CHECK(backend_name().rfind("openssl 3", 0) == 0); }
+TEST_CASE("the backend names itself") {
+    CHECK(backend_name().rfind(kOpenssl ? "openssl 3" : "mbedtls", 0) == 0);
+}
 
 TEST_CASE("TLS 1.2 handshake: both sides establish and export the same EAP-TLS key material") {
     auto s = handshake(client_config(Version::kTls12), server_config(Version::kTls12));
@@ -184,7 +194,8 @@ TEST_CASE("a server certificate from an untrusted CA fails on the client with th
         sc.key_file = pki_path("other-server.key");
         auto s = handshake(client_config(v), sc);
         CHECK(s.client->state() == HandshakeState::kFailed);
-        CHECK(contains(s.client->failure(), "certificate verify failed: unable to get local issuer certificate"));
+        CHECK(contains(s.client->failure(), "certificate verify failed"));
+        if (kOpenssl) CHECK(contains(s.client->failure(), "unable to get local issuer certificate"));
         CHECK(s.server->state() == HandshakeState::kFailed);
         CHECK(contains(s.server->failure(), "received fatal alert"));
         CHECK_FALSE(s.client->export_keying_material(kTls12Label, ByteView(), false, 64).ok());
@@ -311,10 +322,12 @@ TEST_CASE("a server that requires a client certificate fails without one and suc
         sc.require_peer_certificate = true;
         auto s = handshake(client_config(v), sc);
         CHECK(s.server->state() == HandshakeState::kFailed);
-        CHECK(contains(s.server->failure(), "peer did not return a certificate"));
+        if (kOpenssl) CHECK(contains(s.server->failure(), "peer did not return a certificate"));
         CHECK(s.client->state() == HandshakeState::kFailed);
-        CHECK(contains(s.client->failure(), v == Version::kTls13 ? "received fatal alert: certificate required"
-                                                                  : "received fatal alert: handshake failure"));
+        const char* client_reason = v == Version::kTls13 ? "received fatal alert: certificate required"
+                                                         : "received fatal alert: handshake failure";
+        if (kOpenssl) CHECK(contains(s.client->failure(), client_reason));
+        CHECK_FALSE(s.client->failure().empty());
 
         Config cc = client_config(v);
         cc.cert_file = pki_path("client.pem");
