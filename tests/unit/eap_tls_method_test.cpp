@@ -67,14 +67,9 @@ std::unique_ptr<tls::Context> server_context(tls::Version version, tls::SessionS
     return std::move(ctx).value();
 }
 
-// A server-side session store in memory. With ignore_removes it keeps
-// sessions the backend asks to remove: the OpenSSL backend currently removes
-// a session when an engine is destroyed after a successful handshake
-// without a TLS shutdown (SSL_free's "bad session" rule), which ends every
-// EAP-TLS resumption; see the may_fail test below.
+// A server-side session store in memory.
 class MapSessionStore final : public tls::SessionStore {
 public:
-    explicit MapSessionStore(bool ignore_removes = false) : ignore_removes_(ignore_removes) {}
     void put(ByteView id, ByteView session) override { sessions_[Bytes(id.begin(), id.end())] = Bytes(session.begin(), session.end()); }
     std::optional<Bytes> get(ByteView id) override {
         auto it = sessions_.find(Bytes(id.begin(), id.end()));
@@ -83,13 +78,12 @@ public:
     }
     void remove(ByteView id) override {
         ++removes;
-        if (!ignore_removes_) sessions_.erase(Bytes(id.begin(), id.end()));
+        sessions_.erase(Bytes(id.begin(), id.end()));
     }
     size_t size() const { return sessions_.size(); }
     int removes = 0;
 
 private:
-    bool ignore_removes_;
     std::map<Bytes, Bytes> sessions_;
 };
 
@@ -357,7 +351,7 @@ TEST_CASE("EAP-TLS 1.3 peer does not accept EAP-Success without the protected su
 TEST_CASE("EAP-TLS resumption through the peer's load/save hooks and a server SessionStore") {
     for (tls::Version version : {tls::Version::kTls12, tls::Version::kTls13}) {
         CAPTURE(std::string(tls::version_name(version)));
-        MapSessionStore store(/*ignore_removes=*/true);
+        MapSessionStore store;
         Harness h;
         h.client.version = version;
         h.server_version = version;
@@ -378,10 +372,9 @@ TEST_CASE("EAP-TLS resumption through the peer's load/save hooks and a server Se
     }
 }
 
-// Pins a backend defect rather than EAP-TLS behaviour: a session must stay in
-// the store after the method that created it succeeded and was destroyed.
-// may_fail until tls/openssl shuts the connection down quietly on success.
-TEST_CASE("EAP-TLS server session survives the end of a successful method" * doctest::may_fail()) {
+// The method (and its engine) is gone after each authentication; the
+// session it stored must stay for the next one.
+TEST_CASE("EAP-TLS server session survives the end of a successful method") {
     for (tls::Version version : {tls::Version::kTls12, tls::Version::kTls13}) {
         CAPTURE(std::string(tls::version_name(version)));
         MapSessionStore store;
@@ -399,7 +392,7 @@ TEST_CASE("EAP-TLS server session survives the end of a successful method" * doc
 }
 
 TEST_CASE("EAP-TLS resumption falls back to a full handshake when the server forgot the session") {
-    MapSessionStore store(/*ignore_removes=*/true);
+    MapSessionStore store;
     Harness h;
     h.store = &store;
     check_success(h.run());
