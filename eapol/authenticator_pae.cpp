@@ -99,6 +99,11 @@ bool AuthenticatorPae::enter(AuthenticatorPaeState next, bool global, Authentica
     switch (next) {
         case S::kInitialize:
             v.portMode = PortControl::kAuto;
+            // Not in Figure 8-15, where INITIALIZE leaves authPortStatus
+            // alone: the global transition holds the machine here while
+            // portEnabled is FALSE, and a port that went down authorized
+            // must not stay authorized until it comes back.
+            v.authPortStatus = PortStatus::kUnauthorized;
             break;
         case S::kDisconnected:
             v.authPortStatus = PortStatus::kUnauthorized;

@@ -1,10 +1,9 @@
 #include "eapol/supplicant_port.h"
 
-#include "eapol/eapol_key_frame.h"
-
 #include <cstdio>
 
 #include "common/log.h"
+#include "eapol/eapol_key_frame.h"
 
 namespace lanyard::eapol {
 namespace {
