@@ -220,6 +220,7 @@ Result<TlsInbound> TlsExchange::receive(ByteView type_data) {
     auto inbound = classify(*packet);
     if (!inbound) return drop(inbound.error());
     ++stats_.packets_in;
+    last_flags_ = packet->flags;
     LOG_EXCESSIVE(kLog, "%s: received %s (flags 0x%02x, %zu octets)", type_name(static_cast<uint8_t>(framing_.type)),
                   tls_inbound_name(*inbound), packet->flags, packet->data.size());
     return inbound;

@@ -228,6 +228,10 @@ public:
     Bytes ack_packet();
 
     const TlsFraming& framing() const { return framing_; }
+    // Version negotiation (PEAP, TTLS): the version bits of the last accepted
+    // packet, and the bits we send from now on (masked by version_mask).
+    uint8_t last_version() const { return last_flags_ & framing_.version_mask; }
+    void set_version(uint8_t version) { framing_.version = version & framing_.version_mask; }
     const TlsExchangeStats& stats() const { return stats_; }
 
 private:
@@ -239,6 +243,7 @@ private:
     Reassembler reassembler_;
     size_t max_rounds_;
     Bytes message_;
+    uint8_t last_flags_ = 0;
     TlsExchangeStats stats_;
 };
 

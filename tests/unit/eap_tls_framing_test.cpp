@@ -483,3 +483,15 @@ TEST_CASE("TlsExchange reports too many rounds") {
     REQUIRE(in.ok());
     CHECK(*in == TlsInbound::kTooManyRounds);
 }
+
+TEST_CASE("TlsExchange reports the peer's version bits and sends the negotiated ones (PEAP)") {
+    const TlsFraming peap{Type::kPeap, kPeapVersionMask, 1};
+    TlsExchange peer(peap, FragmentOptions{});
+    auto start = peer.receive(Bytes{static_cast<uint8_t>(kTlsFlagStart | 0x02)});
+    REQUIRE(start.ok());
+    CHECK(*start == TlsInbound::kStart);
+    CHECK(peer.last_version() == 2);
+    CHECK(peer.ack_packet() == Bytes{0x01});
+    peer.set_version(0x0a);  // only the masked bits count
+    CHECK(peer.ack_packet() == Bytes{0x02});
+}
