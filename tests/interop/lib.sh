@@ -338,6 +338,8 @@ lyd_kill_all() {
   # shellcheck disable=SC2086
   lyd_term_wait_kill $recorded
   for pid in $recorded; do wait "$pid" 2>/dev/null; done
+  # A wpa_cli/hostapd_cli that was killed leaves its client socket behind.
+  for pid in $others $recorded; do rm -f "/tmp/wpa_ctrl_$pid-"*; done
   : > "$LYD_WORK/.pids"
 }
 

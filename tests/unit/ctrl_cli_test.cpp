@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -234,6 +235,9 @@ TEST_CASE("real hostapd_cli -a: ATTACH, then an event reaches its action script"
         ::waitpid(pid, &status, 0);
     }
     ::close(out_fd);
+    // Its client socket (/tmp/wpa_ctrl_PID-1) is left behind after a kill.
+    std::string leftover = "rm -f /tmp/wpa_ctrl_" + std::to_string(pid) + "-*";
+    CHECK(std::system(leftover.c_str()) == 0);
     // Unlike wpa_cli, hostapd_cli -a sends no DETACH when it is terminated:
     // the next event finds its socket gone and drops the monitor.
     CHECK(exited);
