@@ -51,6 +51,10 @@ private:
     Octets octets_{};
 };
 
+// IEEE 802.1X-2010 §11.1.1, Table 11-1: the Port Access Entity group
+// address (nearest non-TPMR bridge), the default destination of EAPOL frames.
+inline constexpr MacAddress kPaeGroupAddress{MacAddress::Octets{0x01, 0x80, 0xc2, 0x00, 0x00, 0x03}};
+
 }  // namespace lanyard
 
 template <>

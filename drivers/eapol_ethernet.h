@@ -16,9 +16,6 @@ namespace lanyard {
 
 // IEEE 802.1X-2010 §11.1.4: the EAPOL Ethernet Type, 88-8E.
 inline constexpr uint16_t kEapolEthertype = 0x888E;
-// IEEE 802.1X-2010 §11.1.1, Table 11-1: the Port Access Entity group
-// address, which bridges do not forward.
-inline constexpr MacAddress kPaeGroupAddress{MacAddress::Octets{0x01, 0x80, 0xc2, 0x00, 0x00, 0x03}};
 
 inline constexpr size_t kEthernetHeaderSize = 14;  // destination, source, type
 // IEEE 802.1X-2010 §11.3: protocol version, packet type, body length.

@@ -74,21 +74,6 @@ void AuthenticatorPort::receive(const MacAddress& source, ByteView pdu, TimePoin
     finish(now);
 }
 
-void AuthenticatorPort::receive_ethernet(ByteView frame, TimePoint now) {
-    auto parsed = parse_ethernet_frame(frame);
-    if (!parsed) {
-        ++counters_.invalid_eapol_frames_rx;
-        LOG_DEBUG("EAPOL", "authenticator: dropped frame: %s", parsed.error().to_string().c_str());
-        return;
-    }
-    if (parsed->header.ethertype != kEtherTypeEapol) {
-        ++counters_.invalid_eapol_frames_rx;
-        LOG_DEBUG("EAPOL", "authenticator: dropped frame with EtherType 0x%04x", parsed->header.ethertype);
-        return;
-    }
-    receive(parsed->header.source, parsed->payload, now);
-}
-
 void AuthenticatorPort::eap_result(const EapServerResult& result, TimePoint now) {
     settle(now);
     apply(result);

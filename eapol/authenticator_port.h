@@ -26,7 +26,7 @@
 #include "eapol/eap_layer.h"
 #include "eapol/eapol_counters.h"
 #include "eapol/eapol_frame.h"
-#include "eapol/ethernet_frame.h"
+#include "common/mac_address.h"
 #include "eapol/port_outputs.h"
 #include "eapol/port_sink.h"
 #include "eapol/reauth_timer.h"
@@ -62,7 +62,6 @@ public:
 
     // An EAPOL PDU from source; frames from another address are dropped.
     void receive(const MacAddress& source, ByteView pdu, TimePoint now);
-    void receive_ethernet(ByteView frame, TimePoint now);
     // An EAP decision the adapter returned kPending for earlier.
     void eap_result(const EapServerResult& result, TimePoint now);
     void tick(TimePoint now);

@@ -75,21 +75,6 @@ void SupplicantPort::receive(const MacAddress& source, ByteView pdu, TimePoint n
     finish(now);
 }
 
-void SupplicantPort::receive_ethernet(ByteView frame, TimePoint now) {
-    auto parsed = parse_ethernet_frame(frame);
-    if (!parsed) {
-        ++counters_.invalid_eapol_frames_rx;
-        LOG_DEBUG("EAPOL", "supplicant: dropped frame: %s", parsed.error().to_string().c_str());
-        return;
-    }
-    if (parsed->header.ethertype != kEtherTypeEapol) {
-        ++counters_.invalid_eapol_frames_rx;
-        LOG_DEBUG("EAPOL", "supplicant: dropped frame with EtherType 0x%04x", parsed->header.ethertype);
-        return;
-    }
-    receive(parsed->header.source, parsed->payload, now);
-}
-
 void SupplicantPort::eap_result(const EapPeerResult& result, TimePoint now) {
     settle(now);
     apply(result);

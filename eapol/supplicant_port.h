@@ -25,7 +25,7 @@
 #include "eapol/eap_layer.h"
 #include "eapol/eapol_counters.h"
 #include "eapol/eapol_frame.h"
-#include "eapol/ethernet_frame.h"
+#include "common/mac_address.h"
 #include "eapol/port_outputs.h"
 #include "eapol/port_sink.h"
 #include "eapol/supplicant_backend.h"
@@ -69,8 +69,6 @@ public:
     // An EAPOL PDU from source (the Ethernet payload). Malformed frames are
     // counted and dropped without any state change.
     void receive(const MacAddress& source, ByteView pdu, TimePoint now);
-    // A whole Ethernet frame (EtherType must be 0x888E).
-    void receive_ethernet(ByteView frame, TimePoint now);
     // An EAP decision the adapter returned kPending for earlier.
     void eap_result(const EapPeerResult& result, TimePoint now);
     // Runs timers due at now (the machines' and the EAP peer's).

@@ -7,7 +7,6 @@
 #include "common/hex.h"
 #include "eapol/eapol_frame.h"
 #include "eapol/eapol_key_frame.h"
-#include "eapol/ethernet_frame.h"
 
 using namespace lanyard;
 using namespace lanyard::eapol;
@@ -236,31 +235,3 @@ TEST_CASE("RC4 key descriptor round trip and truncation") {
     for (size_t n = 0; n < 44; ++n) CHECK_FALSE(parse_rc4_key(ByteView(body).first(n)).ok());
 }
 
-// ---- Ethernet -------------------------------------------------------------
-
-TEST_CASE("Ethernet header round trip with the PAE group address") {
-    const MacAddress station(MacAddress::Octets{0x02, 0, 0, 0, 0, 1});
-    CHECK(kPaeGroupAddress.to_string() == "01:80:c2:00:00:03");
-    CHECK(kPaeGroupAddress.is_group());
-    Bytes pdu = build_eapol_pdu(kVersion2001, PacketType::kStart, {}).value();
-    Bytes frame = build_ethernet_frame({kPaeGroupAddress, station, kEtherTypeEapol}, pdu);
-    CHECK(frame == hex("0180c200000302000000000188 8e01010000"));
-    auto parsed = parse_ethernet_frame(frame);
-    REQUIRE(parsed.ok());
-    CHECK(parsed->header.destination == kPaeGroupAddress);
-    CHECK(parsed->header.source == station);
-    CHECK(parsed->header.ethertype == kEtherTypeEapol);
-    CHECK_FALSE(parsed->vlan_tci.has_value());
-    CHECK(equal_bytes(parsed->payload, pdu));
-}
-
-TEST_CASE("one 802.1Q tag is skipped; short frames are errors") {
-    Bytes tagged = hex("0180c2000003020000000001 8100 0064 888e 01010000");
-    auto parsed = parse_ethernet_frame(tagged);
-    REQUIRE(parsed.ok());
-    CHECK(parsed->vlan_tci == 0x0064);
-    CHECK(parsed->header.ethertype == kEtherTypeEapol);
-    CHECK(parsed->payload.size() == 4);
-    for (size_t n = 0; n < 14; ++n) CHECK_FALSE(parse_ethernet_frame(ByteView(tagged).first(n)).ok());
-    CHECK_FALSE(parse_ethernet_frame(ByteView(tagged).first(16)).ok());
-}
