@@ -2,6 +2,8 @@
 
 #include "methods/eap_md5_peer.h"
 #include "methods/eap_md5_server.h"
+#include "methods/eap_peap_peer.h"
+#include "methods/eap_peap_server.h"
 #include "methods/eap_tls_peer.h"
 #include "methods/eap_tls_server.h"
 
@@ -15,6 +17,7 @@ std::vector<MethodEntry> builtin_entries() {
     return {
         {Type::kMd5Challenge, /*tunnelled=*/false, &make_md5_peer, &make_md5_server},
         {Type::kTls, /*tunnelled=*/false, &EapTlsPeer::create, &EapTlsServer::create},
+        {Type::kPeap, /*tunnelled=*/true, &EapPeapPeer::create, &EapPeapServer::create},
     };
 }
 

@@ -83,3 +83,14 @@ Result<Keys> derive_tls_method_keys(tls::Engine& engine, Type type, std::string_
 }
 
 }  // namespace lanyard::eap
+
+namespace lanyard::eap {
+
+void forget_tls_session(tls::Context* context, const tls::Engine* engine) {
+    if (context == nullptr || engine == nullptr) return;
+    tls::SessionStore* store = context->config().session_store;
+    const Bytes id = engine->session_id();
+    if (store != nullptr && !id.empty()) store->remove(id);
+}
+
+}  // namespace lanyard::eap

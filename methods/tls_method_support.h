@@ -53,3 +53,11 @@ EngineStep feed_tls_engine(tls::Engine& engine, ByteView message, TlsExchange& e
 Result<Keys> derive_tls_method_keys(tls::Engine& engine, Type type, std::string_view tls12_label = kEapTlsKeyLabel);
 
 }  // namespace lanyard::eap
+
+namespace lanyard::eap {
+
+// A server's session of a failed authentication must not be resumed: removes
+// the engine's session from the context's SessionStore (if any).
+void forget_tls_session(tls::Context* context, const tls::Engine* engine);
+
+}  // namespace lanyard::eap
