@@ -1,5 +1,6 @@
 // MD4 (RFC 1320) and single-block DES (FIPS 46-3) for MSCHAPv2 (RFC 2759
-// §8). Both come from OpenSSL 3's "legacy" provider; without it every call
+// §8). They come from the TLS backend's library: OpenSSL 3's "legacy" provider
+// (legacy_openssl.cpp) or mbedTLS (legacy_mbedtls.cpp); without it every call
 // fails with kUnsupported and a message that says so.
 #pragma once
 

@@ -1,4 +1,4 @@
-#include "tls/openssl/name_match.h"
+#include "tls/name_match.h"
 
 #include <cctype>
 

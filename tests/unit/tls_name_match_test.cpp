@@ -4,7 +4,7 @@
 // with it (make TLS=openssl, the default).
 #ifdef LANYARD_TLS_openssl
 
-#include "tls/openssl/name_match.h"
+#include "tls/name_match.h"
 
 using namespace lanyard;
 using namespace lanyard::tls::names;

@@ -15,6 +15,23 @@ using lanyard::test::pki_path;
 
 namespace {
 
+// Debian's mbedTLS 2.28 has no usable TLS 1.3, and its servers always send
+// a 32-byte session id (resumable or not), so its clients always hold a
+// session to offer.
+#ifdef LANYARD_TLS_mbedtls
+constexpr bool kTls13Supported = false;
+constexpr bool kServerWithoutStoreSendsNoSessionId = false;
+#else
+constexpr bool kTls13Supported = true;
+constexpr bool kServerWithoutStoreSendsNoSessionId = true;
+#endif
+
+bool skip_tls13(Version v) {
+    if (v != Version::kTls13 || kTls13Supported) return false;
+    MESSAGE("skipped: no TLS 1.3 in the " << backend_name() << " backend");
+    return true;
+}
+
 class MemoryStore final : public SessionStore {
 public:
     void put(ByteView id, ByteView session) override {
@@ -113,6 +130,7 @@ std::unique_ptr<Context> context(const Config& c) {
 TEST_CASE("resumption through a SessionStore, TLS 1.2 and 1.3; removal forces a full handshake") {
     for (Version v : {Version::kTls12, Version::kTls13}) {
         CAPTURE(version_name(v));
+        if (skip_tls13(v)) continue;
         MemoryStore store;
         auto cctx = context(client_config(v));
         auto sctx = context(server_config(v, &store, 3600));
@@ -157,6 +175,7 @@ TEST_CASE("resumption through a SessionStore, TLS 1.2 and 1.3; removal forces a 
 TEST_CASE("a server without a store or with lifetime 0 never resumes") {
     for (Version v : {Version::kTls12, Version::kTls13}) {
         CAPTURE(version_name(v));
+        if (skip_tls13(v)) continue;
         MemoryStore store;
         auto cctx = context(client_config(v));
         for (unsigned lifetime : {0u, 3600u}) {
@@ -164,7 +183,7 @@ TEST_CASE("a server without a store or with lifetime 0 never resumes") {
             Run first = connect(*cctx, *sctx, {});
             const Bytes saved = first.client->serialized_session();
             // Nothing resumable was handed out (no session id, no ticket).
-            CHECK(saved.empty());
+            if (kServerWithoutStoreSendsNoSessionId) CHECK(saved.empty());
             Run second = connect(*cctx, *sctx, saved);
             CHECK_FALSE(second.server->resumed());
         }

@@ -4,7 +4,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "common/log.h"
-#include "tls/openssl/name_match.h"
+#include "tls/name_match.h"
 #include "tls/openssl/openssl_engine.h"
 #include "tls/openssl/openssl_errors.h"
 #include "tls/openssl/openssl_x509.h"

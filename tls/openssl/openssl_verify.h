@@ -1,5 +1,5 @@
 // Certificate verification hooks: chain errors and the server name policy
-// (tls/openssl/name_match.h) become failure reasons on the engine.
+// (tls/name_match.h) become failure reasons on the engine.
 #pragma once
 
 #include <openssl/ssl.h>
