@@ -1,0 +1,97 @@
+// lanyard-supplicant: wired IEEE 802.1X supplicant with wpa_supplicant's
+// command line, configuration file and control interface.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "common/daemon.h"
+#include "common/event_loop.h"
+#include "common/log.h"
+#include "drivers/pcap/capture_driver.h"
+#include "drivers/wired/wired_driver.h"
+#include "supplicant/network_select.h"
+#include "supplicant/supplicant_daemon.h"
+#include "supplicant/supplicant_options.h"
+#include "supplicant/wpa_config.h"
+
+using namespace lanyard;
+using namespace lanyard::supplicant;
+
+namespace {
+
+int fail(const std::string& message) {
+    std::fprintf(stderr, "lanyard-supplicant: %s\n", message.c_str());
+    LOG_ERROR("supplicant", "%s", message.c_str());
+    return 1;
+}
+
+Result<DaemonSetup> load_setup(const SupplicantOptions& options) {
+    auto loaded = load_wpa_config(options.config_file);
+    if (!loaded) return loaded.error();
+    for (const config::Warning& w : loaded->warnings) LOG_WARN("supplicant", "%s", w.to_string().c_str());
+    LANYARD_TRY(validate(loaded->config));
+    auto network = select_wired_network(loaded->config);
+    if (!network) return network.error();
+
+    DaemonSetup setup;
+    setup.config = std::move(loaded->config);
+    setup.network_id = *network;
+    const config::CtrlInterface& ci = setup.config.globals.ctrl_interface;
+    std::string dir = options.ctrl_dir.empty() ? ci.dir : options.ctrl_dir;
+    if (!dir.empty()) {
+        CtrlSocketConfig ctrl;
+        ctrl.dir = dir;
+        if (!ci.group.empty()) ctrl.group = ci.group;
+        setup.ctrl = ctrl;
+    }
+    return setup;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    auto options = parse_supplicant_args(std::vector<std::string>(argv, argv + argc));
+    if (!options) {
+        std::fprintf(stderr, "lanyard-supplicant: %s\n%s", options.error().detail.c_str(),
+                     supplicant_usage().c_str());
+        return 1;
+    }
+    if (options->show_help) {
+        std::printf("%s\n%s", supplicant_version_line().c_str(), supplicant_usage().c_str());
+        return 0;
+    }
+    if (options->show_version) {
+        std::printf("%s\n", supplicant_version_line().c_str());
+        return 0;
+    }
+    if (Status s = setup_logging(options->daemon); !s) return fail(s.error().detail);
+    LOG_INFO("supplicant", "%s starting", supplicant_version_line().c_str());
+
+    auto setup = load_setup(*options);
+    if (!setup) return fail(setup.error().detail);
+
+    auto loop = EventLoop::create();
+    if (!loop) return fail(loop.error().to_string());
+
+    WiredOptions wired;
+    wired.interface_name = options->interface_name;
+    auto opened = WiredDriver::open(**loop, wired);
+    if (!opened) return fail(options->interface_name + ": " + opened.error().detail);
+    auto driver = wrap_with_capture(std::move(*opened), options->pcap_file);
+    if (!driver) return fail(driver.error().detail);
+
+    int rc = 0;
+    {
+        auto daemon = SupplicantDaemon::create(**loop, std::move(*driver), std::move(*setup));
+        if (!daemon) return fail(daemon.error().detail);
+        if (Status s = daemonize_and_write_pid(options->daemon); !s) return fail(s.error().detail);
+        if (Status s = (*daemon)->start(); !s) {
+            rc = fail(s.error().detail);
+        } else if (Status r = (*daemon)->run(); !r) {
+            rc = fail(r.error().detail);
+        }
+        // The daemon (session, control socket, driver) goes before the loop.
+    }
+    remove_pid_file(options->daemon);
+    return rc;
+}

@@ -1,0 +1,15 @@
+// Which network block of a wpa_supplicant.conf a wired port uses: the first
+// enabled one (disabled=0) whose key_mgmt includes IEEE8021X, as
+// wpa_supplicant with ap_scan=0 on driver=wired does.
+#pragma once
+
+#include <cstddef>
+
+#include "common/result.h"
+#include "supplicant/wpa_config.h"
+
+namespace lanyard::supplicant {
+
+Result<size_t> select_wired_network(const WpaConfig& config);
+
+}  // namespace lanyard::supplicant
