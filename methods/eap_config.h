@@ -94,6 +94,9 @@ struct ServerEnvironment {
     RandomSource* random = nullptr;
     tls::Context* tls = nullptr;      // server role; null when no TLS method is served
     size_t fragment_size = kDefaultFragmentSize;
+    // true: fragment_size counts Flags + TLS Message Length + TLS Data, as
+    // hostapd.conf's fragment_size does (tls_common.h FragmentSizeUnit::kTypeData).
+    bool fragment_size_counts_header = false;
     // The identity the peer gave (EAP-Identity) and its record, if known.
     std::string identity;
     const UserRecord* user = nullptr;

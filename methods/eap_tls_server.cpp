@@ -12,6 +12,7 @@ constexpr const char* kLog = "eap-tls-server";
 FragmentOptions fragments_from(const ServerEnvironment& env) {
     FragmentOptions options;
     options.fragment_size = env.fragment_size;
+    if (env.fragment_size_counts_header) options.unit = FragmentSizeUnit::kTypeData;
     return options;
 }
 

@@ -1,0 +1,94 @@
+#include "authenticator/authenticator_daemon.h"
+
+#include <csignal>
+
+#include "common/log.h"
+
+namespace lanyard::authenticator {
+
+namespace {
+constexpr const char* kLog = "authenticator";
+// How often expired TLS sessions are swept from the cache.
+const Duration kSweepInterval = Duration(60000);
+}  // namespace
+
+AuthenticatorDaemon::AuthenticatorDaemon(EventLoop& loop, lanyard::Driver& driver, AuthenticatorSetup setup)
+    : loop_(loop), driver_(driver), setup_(std::move(setup)) {}
+
+Result<std::unique_ptr<AuthenticatorDaemon>> AuthenticatorDaemon::create(EventLoop& loop, lanyard::Driver& driver,
+                                                                         AuthenticatorSetup setup,
+                                                                         RandomSource& random) {
+    std::unique_ptr<AuthenticatorDaemon> d(new AuthenticatorDaemon(loop, driver, std::move(setup)));
+    const HostapdConfig& c = d->setup_.config;
+    for (const config::Warning& w : d->setup_.warnings) LOG_WARN(kLog, "%s", w.to_string().c_str());
+
+    if (c.tls_session_lifetime > 0) {
+        d->session_cache_ = std::make_unique<TlsSessionCache>(loop.clock(), seconds(c.tls_session_lifetime));
+    }
+    if (!c.server_cert.empty()) {
+        auto ctx = tls::make_context(tls_config_for(d->setup_, d->session_cache_.get()));
+        if (!ctx) {
+            return config::Site{c.file, c.line_of("server_cert"), "server_cert"}.error(
+                "cannot set up the TLS server: " + ctx.error().to_string());
+        }
+        d->tls_ = std::move(*ctx);
+    }
+    d->authenticator_ = std::make_unique<Authenticator>(
+        loop, driver, server_environment(d->setup_, random, d->tls_.get()), authenticator_settings(c));
+    d->ctrl_ = std::make_unique<AuthenticatorCtrl>(*d->authenticator_, [&loop] { loop.stop(); });
+
+    if (!c.ctrl_interface.dir.empty()) {
+        CtrlSocketConfig cc;
+        cc.dir = c.ctrl_interface.dir;
+        if (!c.ctrl_interface.group.empty()) cc.group = c.ctrl_interface.group;
+        auto server = CtrlSocketServer::open(cc, driver.interface_name());
+        if (!server) {
+            return config::Site{c.file, c.line_of("ctrl_interface"), "ctrl_interface"}.error(
+                server.error().to_string());
+        }
+        d->ctrl_server_ = std::move(*server);
+        d->ctrl_->register_on(*d->ctrl_server_);
+        CtrlSocketServer* srv = d->ctrl_server_.get();
+        LANYARD_TRY(loop.add_fd(srv->fd(), FdWatch{[srv] { srv->handle_readable(); }, {}}));
+        d->authenticator_->set_event_sink(
+            [srv](const std::string& event) { srv->broadcast(CtrlLevel::kInfo, event); });
+    }
+
+    for (int signo : {SIGTERM, SIGINT}) {
+        LANYARD_TRY(loop.add_signal(signo, [&loop](int s) {
+            LOG_INFO(kLog, "signal %d received: terminating", s);
+            loop.stop();
+        }));
+    }
+    if (d->session_cache_) d->schedule_sweep();
+    LOG_INFO(kLog, "%s: interface state UNINITIALIZED->ENABLED", driver.interface_name().c_str());
+    LOG_INFO(kLog, "%s: AP-ENABLED", driver.interface_name().c_str());
+    return d;
+}
+
+AuthenticatorDaemon::~AuthenticatorDaemon() {
+    if (sweep_timer_ != kNoTimer) loop_.cancel_timer(sweep_timer_);
+    if (authenticator_) authenticator_->disconnect_all();
+    if (ctrl_server_) {
+        ctrl_server_->broadcast(CtrlLevel::kInfo, "AP-DISABLED ");
+        ctrl_server_->broadcast(CtrlLevel::kInfo, "CTRL-EVENT-TERMINATING ");
+        loop_.remove_fd(ctrl_server_->fd());
+        ctrl_server_.reset();  // unlinks DIR/IFNAME
+    }
+    for (int signo : {SIGTERM, SIGINT}) loop_.remove_signal(signo);
+    authenticator_.reset();
+    LOG_INFO(kLog, "%s: AP-DISABLED", driver_.interface_name().c_str());
+}
+
+Status AuthenticatorDaemon::run() { return loop_.run(); }
+
+void AuthenticatorDaemon::schedule_sweep() {
+    sweep_timer_ = loop_.add_timer(kSweepInterval, [this] {
+        sweep_timer_ = kNoTimer;
+        const size_t n = session_cache_->expire();
+        if (n > 0) LOG_DEBUG(kLog, "TLS session cache: %zu expired sessions dropped", n);
+        schedule_sweep();
+    });
+}
+
+}  // namespace lanyard::authenticator

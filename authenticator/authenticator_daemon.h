@@ -1,0 +1,53 @@
+// lanyard-authenticator at run time: the EventLoop, the driver (opened by
+// main.cpp, which owns the OS-specific drivers), the TLS server context and
+// session cache built once from hostapd.conf, the Authenticator (station
+// table) and the control socket (ctrl_interface=DIR → DIR/IFNAME).
+// SIGTERM and SIGINT end run(); the destructor closes every port and
+// unlinks the control socket.
+#pragma once
+
+#include <memory>
+
+#include "authenticator/authenticator.h"
+#include "authenticator/authenticator_ctrl.h"
+#include "authenticator/authenticator_setup.h"
+#include "authenticator/tls_session_cache.h"
+#include "common/ctrl_socket.h"
+#include "common/event_loop.h"
+#include "common/random.h"
+#include "drivers/driver.h"
+#include "tls/tls_engine.h"
+
+namespace lanyard::authenticator {
+
+class AuthenticatorDaemon {
+public:
+    // loop, driver and random must outlive the daemon. Errors name the file
+    // and key (certificates that do not load, a control socket in use).
+    static Result<std::unique_ptr<AuthenticatorDaemon>> create(EventLoop& loop, lanyard::Driver& driver,
+                                                               AuthenticatorSetup setup, RandomSource& random);
+    ~AuthenticatorDaemon();
+    AuthenticatorDaemon(const AuthenticatorDaemon&) = delete;
+    AuthenticatorDaemon& operator=(const AuthenticatorDaemon&) = delete;
+
+    // Runs the loop until SIGTERM, SIGINT or TERMINATE.
+    Status run();
+
+    Authenticator& authenticator() { return *authenticator_; }
+
+private:
+    AuthenticatorDaemon(EventLoop& loop, lanyard::Driver& driver, AuthenticatorSetup setup);
+    void schedule_sweep();
+
+    EventLoop& loop_;
+    lanyard::Driver& driver_;
+    AuthenticatorSetup setup_;
+    std::unique_ptr<TlsSessionCache> session_cache_;
+    std::unique_ptr<tls::Context> tls_;
+    std::unique_ptr<Authenticator> authenticator_;
+    std::unique_ptr<AuthenticatorCtrl> ctrl_;
+    std::unique_ptr<CtrlSocketServer> ctrl_server_;
+    TimerId sweep_timer_ = kNoTimer;
+};
+
+}  // namespace lanyard::authenticator

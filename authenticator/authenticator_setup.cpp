@@ -1,0 +1,101 @@
+#include "authenticator/authenticator_setup.h"
+
+#include "authenticator/eap_user_file.h"
+
+namespace lanyard::authenticator {
+
+namespace {
+
+Error error_at(const HostapdConfig& c, std::string_view key, std::string_view message) {
+    return config::Site{c.file, c.line_of(key), key}.error(message);
+}
+
+}  // namespace
+
+Status check_supported(const HostapdConfig& c) {
+    switch (c.driver) {
+        case Driver::kWired:
+            break;
+        case Driver::kNl80211:
+            return error_at(c, "driver",
+                            "driver=nl80211 is not supported yet by lanyard-authenticator (use driver=wired)");
+        case Driver::kNone:
+            return error_at(c, "driver",
+                            "driver=none (RADIUS server mode) is not supported yet by lanyard-authenticator");
+    }
+    if (!c.ieee8021x) {
+        return error_at(c, "ieee8021x", "ieee8021x=1 is required (only IEEE 802.1X port authentication is implemented)");
+    }
+    if (!c.eap_server) {
+        if (!c.auth_servers.empty()) {
+            return error_at(c, "auth_server_addr",
+                            "RADIUS client not implemented yet: use eap_server=1 (integrated EAP server)");
+        }
+        return error_at(c, "eap_server", "eap_server=1 is required (the integrated EAP server)");
+    }
+    return ok_status();
+}
+
+Result<AuthenticatorSetup> load_authenticator_setup(const std::string& path) {
+    auto loaded = load_hostapd_config(path);
+    if (!loaded) return loaded.error();
+    AuthenticatorSetup setup;
+    setup.config = std::move(loaded->config);
+    setup.warnings = std::move(loaded->warnings);
+    LANYARD_TRY(validate(setup.config));
+    LANYARD_TRY(check_supported(setup.config));
+    auto users = load_eap_user_file(setup.config.eap_user_file);
+    if (!users) {
+        return make_error(users.error().code, users.error().detail + " (eap_user_file at " + setup.config.file +
+                                                  ":" + std::to_string(setup.config.line_of("eap_user_file")) +
+                                                  ")");
+    }
+    for (auto& w : users->warnings) setup.warnings.push_back(std::move(w));
+    for (const eap::UserRecord& r : users->records) {
+        for (eap::Type t : r.methods) {
+            if (t == eap::Type::kTls) setup.serves_tls = true;
+        }
+    }
+    setup.users = std::make_unique<eap::VectorUserDatabase>(users->take_database());
+    if (setup.serves_tls && setup.config.server_cert.empty()) {
+        return error_at(setup.config, "eap_user_file",
+                        "the eap_user file allows EAP-TLS but no server_cert/private_key is configured");
+    }
+    if (setup.serves_tls && setup.config.ca_cert.empty()) {
+        return error_at(setup.config, "eap_user_file",
+                        "the eap_user file allows EAP-TLS but no ca_cert is configured to verify client certificates");
+    }
+    return setup;
+}
+
+AuthenticatorSettings authenticator_settings(const HostapdConfig& c) {
+    AuthenticatorSettings s;
+    s.port.eapol_version = static_cast<uint8_t>(c.eapol_version);
+    s.port.pae.quiet_period = seconds(60);  // IEEE 802.1X-2004 §8.2.4.1.2 default, as hostapd
+    // IEEE 802.1X-2004 §8.2.8: hostapd's eap_reauth_period=0 turns
+    // reauthentication off.
+    s.port.reauth.reauth_enabled = c.eap_reauth_period > 0;
+    if (c.eap_reauth_period > 0) s.port.reauth.reauth_period = seconds(c.eap_reauth_period);
+    return s;
+}
+
+tls::Config tls_config_for(const AuthenticatorSetup& setup, tls::SessionStore* store) {
+    tls::Config t = tls_server_config(setup.config);
+    // RFC 5216 §2.1.1: EAP-TLS authenticates the peer by its certificate.
+    t.require_peer_certificate = setup.serves_tls;
+    t.session_store = setup.config.tls_session_lifetime > 0 ? store : nullptr;
+    return t;
+}
+
+eap::ServerEnvironment server_environment(const AuthenticatorSetup& setup, RandomSource& random,
+                                          tls::Context* tls) {
+    eap::ServerEnvironment env;
+    env.users = setup.users.get();
+    env.random = &random;
+    env.tls = tls;
+    env.fragment_size = setup.config.fragment_size;
+    env.fragment_size_counts_header = true;  // hostapd.conf semantics
+    return env;
+}
+
+}  // namespace lanyard::authenticator

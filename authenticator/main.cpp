@@ -1,0 +1,88 @@
+// lanyard-authenticator: wired IEEE 802.1X authenticator with the
+// integrated EAP server, configured by hostapd.conf (see
+// authenticator_cmdline.h for the command line). main() owns what touches
+// the OS-specific drivers (AF_PACKET, libpcap); the rest is in the library.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "authenticator/authenticator_cmdline.h"
+#include "authenticator/authenticator_daemon.h"
+#include "authenticator/authenticator_setup.h"
+#include "common/daemon.h"
+#include "common/event_loop.h"
+#include "common/log.h"
+#include "common/random.h"
+#include "drivers/pcap/capture_driver.h"
+#include "drivers/wired/wired_driver.h"
+
+namespace {
+
+using namespace lanyard;
+using namespace lanyard::authenticator;
+
+// Stations the daemon keeps; the wired driver's own table is one larger so
+// that a new station's frame reaches the daemon, which then makes room.
+constexpr size_t kMaxStations = 256;
+
+int fail(const std::string& message) {
+    std::fprintf(stderr, "lanyard-authenticator: %s\n", message.c_str());
+    return 1;
+}
+
+int run(const AuthenticatorCmdline& cmd) {
+    if (Status s = setup_logging(cmd.daemon); !s) return fail(s.error().detail);
+    auto setup = load_authenticator_setup(cmd.config_file);
+    if (!setup) return fail(setup.error().detail);
+
+    auto loop = EventLoop::create();
+    if (!loop) return fail(loop.error().to_string());
+
+    WiredOptions wired;
+    wired.interface_name = setup->config.interface;
+    wired.addressing = setup->config.use_pae_group_addr ? SendAddressing::kPaeGroup : SendAddressing::kAsRequested;
+    wired.station_limit = kMaxStations + 1;
+    auto opened = WiredDriver::open(**loop, wired);
+    if (!opened) {
+        return fail(setup->config.file + ":" + std::to_string(setup->config.line_of("interface")) +
+                    ": interface '" + wired.interface_name + "': " + opened.error().to_string());
+    }
+    auto driver = wrap_with_capture(std::unique_ptr<lanyard::Driver>(std::move(*opened)), cmd.pcap_file);
+    if (!driver) return fail("--pcap " + cmd.pcap_file + ": " + driver.error().to_string());
+
+    int rc = 0;
+    {
+        AuthenticatorSetup s = std::move(*setup);
+        auto daemon = AuthenticatorDaemon::create(**loop, **driver, std::move(s), SystemRandom::instance());
+        if (!daemon) return fail(daemon.error().detail);
+        if (Status st = daemonize_and_write_pid(cmd.daemon); !st) return fail(st.error().detail);
+        if (Status st = (*daemon)->run(); !st) {
+            LOG_ERROR("authenticator", "event loop failed: %s", st.error().to_string().c_str());
+            rc = 1;
+        }
+    }  // the daemon closes the ports and the control socket here
+    driver->reset();
+    remove_pid_file(cmd.daemon);
+    return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    auto cmd = parse_authenticator_cmdline(args);
+    if (!cmd) {
+        std::fprintf(stderr, "lanyard-authenticator: %s\n%s", cmd.error().detail.c_str(),
+                     authenticator_usage().c_str());
+        return 1;
+    }
+    if (cmd->show_help) {
+        std::printf("%s", authenticator_usage().c_str());
+        return 0;
+    }
+    if (cmd->show_version) {
+        std::printf("%s\n", authenticator_version_line().c_str());
+        return 0;
+    }
+    return run(*cmd);
+}
