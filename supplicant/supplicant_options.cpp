@@ -49,7 +49,9 @@ Result<SupplicantOptions> parse_supplicant_args(const std::vector<std::string>& 
         {'v', "version", false, flag([&o] { o.show_version = true; })},
         {0, "pcap", true, value(&o.pcap_file, "--pcap FILE")},
     };
-    LANYARD_TRY(parse_cmdline(args, options, [](const std::string& arg) -> Status {
+    // parse_cmdline reads every element it is given: leave out the program name.
+    const std::vector<std::string> rest(args.empty() ? args.begin() : args.begin() + 1, args.end());
+    LANYARD_TRY(parse_cmdline(rest, options, [](const std::string& arg) -> Status {
         return make_error(ErrorCode::kConfig, "unexpected argument '" + arg + "'");
     }));
     if (o.show_help || o.show_version) return o;
