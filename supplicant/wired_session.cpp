@@ -126,9 +126,8 @@ void WiredSession::port_status_changed(const MacAddress& peer, eapol::PortStatus
     }
 }
 
-void WiredSession::state_changed(const MacAddress&, const eapol::PaeStateChange& change) {
-    LOG_DEBUG("supplicant", "%s: %s entering state %s", driver_.interface_name().c_str(),
-              eapol::pae_machine_name(change.machine), change.to);
+void WiredSession::state_changed(const MacAddress&, const eapol::PaeStateChange&) {
+    // The port logs every state entry itself (EAPOL: ... entering state ...).
 }
 
 // ---- DriverListener ----
