@@ -24,11 +24,25 @@ PeapPhase1 phase1_from(const PeerEnvironment& env) {
 
 }  // namespace
 
-EapPeapPeer::EapPeapPeer(const PeerEnvironment& env)
+EapPeapPeer::EapPeapPeer(const PeerEnvironment& env) : EapPeapPeer(env, nullptr) {}
+
+EapPeapPeer::EapPeapPeer(const PeerEnvironment& env, const MethodRegistry* inner_registry)
     : env_(env),
       options_(phase1_from(env)),
       exchange_(TlsFraming{Type::kPeap, kPeapVersionMask, kPeapMaxVersion}, fragments_from(env)),
-      inner_registry_(peap_inner_registry()) {}
+      inner_registry_(inner_registry) {
+    if (inner_registry_ == nullptr) {
+        builtin_inner_registry_ = peap_inner_registry();
+        inner_registry_ = &builtin_inner_registry_;
+    }
+}
+
+PeerFactory EapPeapPeer::factory(const MethodRegistry* inner_registry) {
+    return [inner_registry](const PeerEnvironment& env) -> std::unique_ptr<PeerMethod> {
+        if (env.tls == nullptr) return nullptr;
+        return std::make_unique<EapPeapPeer>(env, inner_registry);
+    };
+}
 
 EapPeapPeer::~EapPeapPeer() = default;
 
@@ -178,7 +192,7 @@ Status EapPeapPeer::start_phase2() {
     PeerConfig config;
     config.phase2 = true;
     config.use_idle_timer = false;
-    inner_ = std::make_unique<EapPeer>(inner_env_, config, &inner_registry_);
+    inner_ = std::make_unique<EapPeer>(inner_env_, config, inner_registry_);
     inner_->start(TimePoint{});
     return ok_status();
 }
@@ -397,6 +411,11 @@ Decision EapPeapPeer::decision() const {
 bool EapPeapPeer::may_accept_success() const { return phase_ == Phase::kSucceeded && !exchange_.sending(); }
 
 bool EapPeapPeer::resumed() const { return resumed_; }
+
+std::optional<tls::Version> EapPeapPeer::tls_version() const {
+    if (engine_ == nullptr || engine_->state() != tls::HandshakeState::kEstablished) return std::nullopt;
+    return engine_->version();
+}
 
 std::optional<Type> EapPeapPeer::inner_method() const {
     if (!inner_) return std::nullopt;

@@ -35,10 +35,15 @@ class EapPeapPeer final : public PeerMethod {
 public:
     // env is copied; what it points to must outlive the method.
     explicit EapPeapPeer(const PeerEnvironment& env);
+    // inner_registry: the methods phase 2 may run (null: the built-in ones
+    // without tunnelled methods); it must outlive the method.
+    EapPeapPeer(const PeerEnvironment& env, const MethodRegistry* inner_registry);
     ~EapPeapPeer() override;
 
     // nullptr when env has no TLS context.
     static std::unique_ptr<PeerMethod> create(const PeerEnvironment& env);
+    // A factory whose phase 2 runs on `inner_registry` (tests).
+    static PeerFactory factory(const MethodRegistry* inner_registry);
 
     Type type() const override { return Type::kPeap; }
     Result<Bytes> process(uint8_t identifier, ByteView type_data) override;
@@ -53,6 +58,8 @@ public:
     uint8_t version() const { return version_; }
     bool crypto_binding_used() const { return binding_used_; }
     bool phase2_ran() const { return phase2_started_; }
+    // The TLS version of phase 1 (nullopt before the handshake finished).
+    std::optional<tls::Version> tls_version() const;
     // The inner method type chosen in phase 2 (nullopt before or without).
     std::optional<Type> inner_method() const;
 
@@ -89,7 +96,8 @@ private:
 
     // Phase 2.
     PeerCredentials inner_credentials_;
-    MethodRegistry inner_registry_;
+    MethodRegistry builtin_inner_registry_;
+    const MethodRegistry* inner_registry_;
     std::unique_ptr<tls::Context> inner_tls_;
     PeerEnvironment inner_env_;
     std::unique_ptr<EapPeer> inner_;

@@ -33,7 +33,11 @@ EapPeapServer::EapPeapServer(const ServerEnvironment& env, PeapServerOptions opt
     : env_(env),
       options_(options),
       exchange_(TlsFraming{Type::kPeap, kPeapVersionMask, kPeapVersion0}, fragments_from(env)),
-      inner_registry_(peap_inner_registry()) {
+      inner_registry_(options.inner_registry) {
+    if (inner_registry_ == nullptr) {
+        builtin_inner_registry_ = peap_inner_registry();
+        inner_registry_ = &builtin_inner_registry_;
+    }
     version_ = options_.version;
     if (env_.user != nullptr && env_.user->peap_version >= 0 && env_.user->peap_version <= kPeapMaxVersion) {
         version_ = static_cast<uint8_t>(env_.user->peap_version);
@@ -277,7 +281,7 @@ Status EapPeapServer::begin_phase2() {
     AuthenticatorConfig config;
     config.retransmit = false;
     config.phase2 = true;
-    inner_ = std::make_unique<EapAuthenticator>(inner_env, config, &inner_registry_);
+    inner_ = std::make_unique<EapAuthenticator>(inner_env, config, inner_registry_);
     return on_inner_action(inner_->start(TimePoint{}));
 }
 

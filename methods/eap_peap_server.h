@@ -38,6 +38,9 @@ struct PeapServerOptions {
     // TLS context for an inner EAP-TLS (it must require client certificates);
     // null: env.tls.
     tls::Context* inner_tls = nullptr;
+    // The methods phase 2 may run (null: the built-in ones without tunnelled
+    // methods); must outlive the method.
+    const MethodRegistry* inner_registry = nullptr;
     // Tests only: behave like a broken (or malicious) server that skips
     // phase 2 and reports success at once (CVE-2023-52160 tests).
     bool test_skip_phase2 = false;
@@ -122,7 +125,8 @@ private:
     std::string failure_;
 
     // Phase 2 and its end.
-    MethodRegistry inner_registry_;
+    MethodRegistry builtin_inner_registry_;
+    const MethodRegistry* inner_registry_ = nullptr;
     std::unique_ptr<EapAuthenticator> inner_;
     bool tlv_success_requested_ = false;
     uint8_t tlv_identifier_ = 0;

@@ -18,6 +18,7 @@
 #include "methods/eap_peap_peer.h"
 #include "methods/eap_peap_server.h"
 #include "methods/eap_peer.h"
+#include "methods/peap_common.h"
 #include "tests/unit/test_support.h"
 #include "tls/tls_engine.h"
 
@@ -66,6 +67,8 @@ struct Run {
     bool peer_phase2 = false;
     bool server_phase2 = false;
     int peer_version = -1;
+    std::optional<tls::Version> tls_version;
+    std::optional<Type> inner_method;
     int server_version = -1;
     std::string outer_identity;   // what the outer authenticator saw
     std::string inner_identity;   // what PEAP's phase 2 saw
@@ -94,6 +97,8 @@ struct Harness {
     MapSessionStore* store = nullptr;
     // Inject an outer EAP-Success after this many Requests (0: never).
     size_t early_success_after = 0;
+    // Phase 2 methods on both sides (null: the built-in ones).
+    const MethodRegistry* inner_registry = nullptr;
 
     Run run() {
         if (std::getenv("LANYARD_TEST_DEBUG") != nullptr) set_log_level(LogLevel::kExcessive);
@@ -144,7 +149,10 @@ struct Harness {
         penv.save_tls_session = [this](ByteView s) { saved_session = Bytes(s.begin(), s.end()); };
         PeerConfig pconfig;
         pconfig.max_requests = 2000;
-        EapPeer peer(penv, pconfig);
+        MethodRegistry peer_registry(std::vector<MethodEntry>(MethodRegistry::builtin().entries().begin(),
+                                                              MethodRegistry::builtin().entries().end()));
+        peer_registry.add({Type::kPeap, true, EapPeapPeer::factory(inner_registry), EapPeapServer::create});
+        EapPeer peer(penv, pconfig, &peer_registry);
 
         UserRecord outer;
         outer.wildcard = true;
@@ -159,6 +167,7 @@ struct Harness {
 
         PeapServerOptions options = server_options;
         options.inner_tls = inner_server_ctx.get();
+        options.inner_registry = inner_registry;
         std::vector<MethodEntry> entries(MethodRegistry::builtin().entries().begin(),
                                          MethodRegistry::builtin().entries().end());
         MethodRegistry server_registry(std::move(entries));
@@ -203,6 +212,8 @@ struct Harness {
             r.peer_binding = m->crypto_binding_used();
             r.peer_phase2 = m->phase2_ran();
             r.peer_version = m->version();
+            r.tls_version = m->tls_version();
+            r.inner_method = m->inner_method();
         }
         if (auto* m = dynamic_cast<const EapPeapServer*>(auth.method())) {
             r.server_resumed = m->resumed();
@@ -257,6 +268,7 @@ TEST_CASE("PEAPv0 and PEAPv1 with inner MD5 agree on keys") {
         CHECK(r.peer_phase2);
         CHECK(r.server_phase2);
         CHECK(r.inner_identity == kIdentity);
+        CHECK(r.inner_method == Type::kMd5Challenge);
         // hostapd sends crypto binding with PEAPv0 only.
         CHECK(r.peer_binding == (version == 0));
         if (version == 1) CHECK(r.peer_result.keys.emsk.size() == 64);
@@ -360,6 +372,7 @@ TEST_CASE("PEAP with inner EAP-TLS (phase 2 certificates)") {
         const Run r = h.run();
         check_success(r);
         CHECK(r.peer_phase2);
+        CHECK(r.inner_method == Type::kTls);
         CHECK(r.peer_binding == (version == 0));
     }
 }
@@ -479,6 +492,7 @@ TEST_CASE("PEAP over TLS 1.3 is off by default and on with tls_disable_tlsv1_3=0
         h.server_max = tls::Version::kTls13;
         const Run r = h.run();
         check_success(r);
+        CHECK(r.tls_version == tls::Version::kTls12);
     }
     SUBCASE("tls_disable_tlsv1_3=0") {
         Harness h;
@@ -487,5 +501,8 @@ TEST_CASE("PEAP over TLS 1.3 is off by default and on with tls_disable_tlsv1_3=0
         h.server_max = tls::Version::kTls13;
         const Run r = h.run();
         check_success(r);
+        CHECK(r.tls_version == tls::Version::kTls13);
+        CHECK(r.peer_phase2);
     }
 }
+
