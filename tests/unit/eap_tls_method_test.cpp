@@ -330,6 +330,11 @@ TEST_CASE("EAP-TLS peer machine refuses an EAP-Success before the method finishe
 }
 
 TEST_CASE("EAP-TLS 1.3 peer does not accept EAP-Success without the protected success indication") {
+#ifdef LANYARD_TLS_mbedtls
+    // Debian's mbedTLS 2.28 has no TLS 1.3; the harness would run TLS 1.2.
+    MESSAGE("skipped: no TLS 1.3 in the " << tls::backend_name() << " backend");
+    return;
+#endif
     SUBCASE("no session tickets: Success follows the peer's Finished at once") {
         Harness h;
         h.withhold_indication = true;
