@@ -26,6 +26,7 @@
 #include "methods/eap_peer.h"
 #include "methods/method_registry.h"
 #include "methods/peap_common.h"
+#include "methods/peap_registry.h"
 #include "methods/tls_common.h"
 #include "tls/tls_engine.h"
 

@@ -25,6 +25,7 @@
 #include "methods/eap_method.h"
 #include "methods/method_registry.h"
 #include "methods/peap_common.h"
+#include "methods/peap_registry.h"
 #include "methods/peap_keys.h"
 #include "methods/tls_common.h"
 #include "tls/tls_engine.h"

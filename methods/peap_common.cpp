@@ -60,15 +60,6 @@ std::vector<Type> parse_phase2_methods(const std::string& phase2) {
     return out;
 }
 
-MethodRegistry peap_inner_registry() {
-    std::vector<MethodEntry> entries;
-    for (const MethodEntry& e : MethodRegistry::builtin().entries()) {
-        if (e.tunnelled || e.type == Type::kPeap || e.type == Type::kTtls) continue;
-        entries.push_back(e);
-    }
-    return MethodRegistry(std::move(entries));
-}
-
 Bytes peap_tunnel_encode(ByteView eap_packet, uint8_t version) {
     if (version == kPeapVersion0 && eap_packet.size() >= kHeaderSize &&
         !is_whole_tlv(eap_packet, Code::kRequest) && !is_whole_tlv(eap_packet, Code::kResponse)) {

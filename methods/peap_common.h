@@ -10,7 +10,6 @@
 #include "common/bytes.h"
 #include "common/result.h"
 #include "methods/eap_types.h"
-#include "methods/method_registry.h"
 
 namespace lanyard::eap {
 
@@ -33,10 +32,6 @@ PeapPhase1 parse_peap_phase1(const std::string& phase1);
 // phase2 "auth=NAME [NAME...]" (wpa_supplicant; also "autheap="): the inner
 // methods allowed, in order. Unknown names are skipped; empty when absent.
 std::vector<Type> parse_phase2_methods(const std::string& phase2);
-
-// The registry phase 2 runs on: the built-in methods without the tunnelled
-// ones (no PEAP inside PEAP).
-MethodRegistry peap_inner_registry();
 
 // ---- PEAPv0 framing (draft-kamath-pppext-peapv0-00 §1.1) -------------------
 // PEAPv0 tunnels inner EAP packets without their 4-octet header, except
