@@ -1,7 +1,11 @@
 #include "methods/method_registry.h"
 
+#include "methods/eap_gtc_peer.h"
+#include "methods/eap_gtc_server.h"
 #include "methods/eap_md5_peer.h"
 #include "methods/eap_md5_server.h"
+#include "methods/eap_mschapv2_peer.h"
+#include "methods/eap_mschapv2_server.h"
 #include "methods/eap_peap_peer.h"
 #include "methods/eap_peap_server.h"
 #include "methods/eap_tls_peer.h"
@@ -18,6 +22,8 @@ std::vector<MethodEntry> builtin_entries() {
         {Type::kMd5Challenge, /*tunnelled=*/false, &make_md5_peer, &make_md5_server},
         {Type::kTls, /*tunnelled=*/false, &EapTlsPeer::create, &EapTlsServer::create},
         {Type::kPeap, /*tunnelled=*/true, &EapPeapPeer::create, &EapPeapServer::create},
+        {Type::kMschapV2, /*tunnelled=*/false, &MschapV2Peer::create, &MschapV2Server::create},
+        {Type::kGtc, /*tunnelled=*/false, &GtcPeer::create, &GtcServer::create},
     };
 }
 
