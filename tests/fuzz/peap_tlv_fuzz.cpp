@@ -2,7 +2,7 @@
 // reused, a tunnelled PEAPv0 payload. parse_tlvs must return TLVs or an
 // error and never read out of bounds; what it accepts must be consistent
 // (a Crypto-Binding TLV is exactly 60 octets and verifies only with its MAC);
-// the tunnel decoders must give whole, parseable-length EAP packets.
+// the PEAPv0 decoders must rebuild a 4-octet header around the payload.
 #include <cstddef>
 #include <cstdint>
 
@@ -25,10 +25,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     for (uint8_t version : {kPeapVersion0, kPeapVersion1}) {
         auto peer = peap_peer_decode(input, version, 7);
-        if (peer.ok()) (void)parse_packet(*peer);
+        if (peer.ok()) {
+            if (peer->size() < size) __builtin_trap();
+            (void)parse_packet(*peer);
+        }
         auto server = peap_server_decode(input, version, false, 7);
         if (server.ok()) {
-            if (server->size() < kHeaderSize) __builtin_trap();
+            // PEAPv0 rebuilds the 4-octet header; v1 passes packets through.
+            if (version == kPeapVersion0 && server->size() != size + kHeaderSize) __builtin_trap();
             (void)parse_packet(*server);
         }
         (void)peap_tunnel_encode(input, version);
