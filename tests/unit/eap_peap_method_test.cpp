@@ -19,6 +19,7 @@
 #include "methods/eap_peap_server.h"
 #include "methods/eap_peer.h"
 #include "methods/peap_common.h"
+#include "methods/peap_registry.h"
 #include "tests/unit/test_support.h"
 #include "tls/tls_engine.h"
 
@@ -506,3 +507,97 @@ TEST_CASE("PEAP over TLS 1.3 is off by default and on with tls_disable_tlsv1_3=0
     }
 }
 
+// ---- inner EAP-MSCHAPv2 and EAP-GTC -----------------------------------------
+
+// These run on the built-in registry (PEAP's default phase 2 methods).
+namespace {
+
+void require_builtin_mschapv2_gtc() {
+    REQUIRE_MESSAGE(peap_inner_registry().has_peer(Type::kMschapV2), "EAP-MSCHAPv2 is not registered");
+    REQUIRE_MESSAGE(peap_inner_registry().has_server(Type::kGtc), "EAP-GTC is not registered");
+}
+
+}  // namespace
+
+TEST_CASE("PEAPv0 with inner MSCHAPv2 and crypto binding (the main case), and PEAPv1") {
+    require_builtin_mschapv2_gtc();
+    for (int version : {0, 1}) {
+        for (int binding : {1, 2}) {
+            if (version == 1 && binding == 2) continue;  // hostapd-style servers bind with v0 only
+            CAPTURE(version);
+            CAPTURE(binding);
+            Harness h;
+            h.phase1 = "peapver=" + std::to_string(version) + " crypto_binding=" + std::to_string(binding);
+            h.phase2 = "auth=MSCHAPV2";
+            h.server_options.version = static_cast<uint8_t>(version);
+            h.server_options.crypto_binding =
+                binding == 2 ? CryptoBindingPolicy::kRequired : CryptoBindingPolicy::kOptional;
+            h.inner_methods = {Type::kMschapV2};
+            h.anonymous_identity = kAnonymous;
+            const Run r = h.run();
+            check_success(r);
+            CHECK(r.inner_method == Type::kMschapV2);
+            CHECK(r.peer_binding == (version == 0));
+            CHECK(r.outer_identity == kAnonymous);
+            CHECK(r.inner_identity == kIdentity);
+        }
+    }
+}
+
+TEST_CASE("PEAP with inner MSCHAPv2 and a wrong password fails on both sides") {
+    require_builtin_mschapv2_gtc();
+    for (int version : {0, 1}) {
+        CAPTURE(version);
+        Harness h;
+        h.phase1 = "peapver=" + std::to_string(version);
+        h.phase2 = "auth=MSCHAPV2";
+        h.server_options.version = static_cast<uint8_t>(version);
+        h.inner_methods = {Type::kMschapV2};
+        h.password = "not the password";
+        const Run r = h.run();
+        CHECK(r.auth_result.kind == AuthActionKind::kFailure);
+        CHECK(r.peer_result.kind == PeerActionKind::kFailure);
+        CHECK_FALSE(r.peer_result.keys_available);
+    }
+}
+
+TEST_CASE("PEAP with inner GTC (no inner key: zero ISK) v0 and v1") {
+    require_builtin_mschapv2_gtc();
+    for (int version : {0, 1}) {
+        CAPTURE(version);
+        Harness h;
+        h.phase1 = "peapver=" + std::to_string(version);
+        h.phase2 = "auth=GTC";
+        h.server_options.version = static_cast<uint8_t>(version);
+        h.inner_methods = {Type::kGtc};
+        const Run r = h.run();
+        check_success(r);
+        CHECK(r.inner_method == Type::kGtc);
+    }
+}
+
+TEST_CASE("PEAP phase 2 policy: the peer Naks an inner method outside auth= and takes the next one") {
+    require_builtin_mschapv2_gtc();
+    Harness h;
+    h.phase2 = "auth=MSCHAPV2";
+    h.inner_methods = {Type::kGtc, Type::kMschapV2};  // the server proposes GTC first
+    const Run r = h.run();
+    check_success(r);
+    CHECK(r.inner_method == Type::kMschapV2);
+}
+
+TEST_CASE("PEAP resumption after an inner MSCHAPv2 authentication") {
+    require_builtin_mschapv2_gtc();
+    MapSessionStore store;
+    Harness h;
+    h.phase2 = "auth=MSCHAPV2";
+    h.inner_methods = {Type::kMschapV2};
+    h.store = &store;
+    const Run first = h.run();
+    check_success(first);
+    const Run second = h.run();
+    check_success(second);
+    CHECK(second.peer_resumed);
+    CHECK_FALSE(second.peer_phase2);
+    CHECK(second.peer_binding);  // fast reconnect binds with IPMK|CMK = TK
+}
