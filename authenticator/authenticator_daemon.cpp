@@ -60,6 +60,11 @@ Result<std::unique_ptr<AuthenticatorDaemon>> AuthenticatorDaemon::create(EventLo
             loop.stop();
         }));
     }
+    // hostapd reloads its configuration on SIGHUP; Lanyard does not yet,
+    // but must not die of it either.
+    LANYARD_TRY(loop.add_signal(SIGHUP, [](int) {
+        LOG_WARN(kLog, "SIGHUP received: configuration reload is not implemented yet; ignored");
+    }));
     if (d->session_cache_) d->schedule_sweep();
     LOG_INFO(kLog, "%s: interface state UNINITIALIZED->ENABLED", driver.interface_name().c_str());
     LOG_INFO(kLog, "%s: AP-ENABLED", driver.interface_name().c_str());
@@ -75,7 +80,7 @@ AuthenticatorDaemon::~AuthenticatorDaemon() {
         loop_.remove_fd(ctrl_server_->fd());
         ctrl_server_.reset();  // unlinks DIR/IFNAME
     }
-    for (int signo : {SIGTERM, SIGINT}) loop_.remove_signal(signo);
+    for (int signo : {SIGTERM, SIGINT, SIGHUP}) loop_.remove_signal(signo);
     authenticator_.reset();
     LOG_INFO(kLog, "%s: AP-DISABLED", driver_.interface_name().c_str());
 }
