@@ -1,8 +1,11 @@
 // lanyard-supplicant: wired IEEE 802.1X supplicant with wpa_supplicant's
 // command line, configuration file and control interface.
+#include <climits>
 #include <cstdio>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "common/daemon.h"
 #include "common/event_loop.h"
@@ -19,9 +22,12 @@ using namespace lanyard::supplicant;
 
 namespace {
 
+bool g_log_to_file = false;
+
+// Errors reach the terminal, and the log file too when there is one.
 int fail(const std::string& message) {
     std::fprintf(stderr, "lanyard-supplicant: %s\n", message.c_str());
-    LOG_ERROR("supplicant", "%s", message.c_str());
+    if (g_log_to_file) LOG_ERROR("supplicant", "%s", message.c_str());
     return 1;
 }
 
@@ -29,13 +35,19 @@ Result<DaemonSetup> load_setup(const SupplicantOptions& options) {
     auto loaded = load_wpa_config(options.config_file);
     if (!loaded) return loaded.error();
     for (const config::Warning& w : loaded->warnings) LOG_WARN("supplicant", "%s", w.to_string().c_str());
-    LANYARD_TRY(validate(loaded->config));
+    ValidateOptions validate_options;
+    validate_options.allow_unvalidated_server = options.allow_unvalidated_server;
+    LANYARD_TRY(validate(loaded->config, validate_options));
     auto network = select_wired_network(loaded->config);
     if (!network) return network.error();
 
     DaemonSetup setup;
     setup.config = std::move(loaded->config);
     setup.network_id = *network;
+    setup.validate = validate_options;
+    if (options.allow_unvalidated_server) {
+        LOG_WARN("supplicant", "--allow-unvalidated-server: TLS servers are NOT validated (insecure)");
+    }
     const config::CtrlInterface& ci = setup.config.globals.ctrl_interface;
     std::string dir = options.ctrl_dir.empty() ? ci.dir : options.ctrl_dir;
     if (!dir.empty()) {
@@ -64,7 +76,13 @@ int main(int argc, char** argv) {
         std::printf("%s\n", supplicant_version_line().c_str());
         return 0;
     }
+    // -B changes the working directory to /: keep a relative -P usable.
+    if (!options->daemon.pid_file.empty() && options->daemon.pid_file[0] != '/') {
+        char cwd[PATH_MAX];
+        if (getcwd(cwd, sizeof(cwd)) != nullptr) options->daemon.pid_file = std::string(cwd) + "/" + options->daemon.pid_file;
+    }
     if (Status s = setup_logging(options->daemon); !s) return fail(s.error().detail);
+    g_log_to_file = !options->daemon.log_file.empty();
     LOG_INFO("supplicant", "%s starting", supplicant_version_line().c_str());
 
     auto setup = load_setup(*options);

@@ -27,7 +27,7 @@ Result<std::unique_ptr<SupplicantDaemon>> SupplicantDaemon::create(EventLoop& lo
 
     // One client TLS context per network block, built once (phase 1 only).
     if (network.allows_tls_method()) {
-        auto tls_config = tls_client_config(config, network);
+        auto tls_config = tls_client_config(config, network, d->setup_.validate);
         if (!tls_config) return tls_config.error();
         auto context = tls::make_context(*tls_config);
         if (!context) {

@@ -29,6 +29,7 @@ struct DaemonSetup {
     // wpa_supplicant sends no EAPOL-Logoff when it stops on a wired port
     // (deinit only disables the port); true sends one first.
     bool logoff_on_exit = false;
+    ValidateOptions validate;      // the operator's --allow-unvalidated-server
 };
 
 class SupplicantDaemon {

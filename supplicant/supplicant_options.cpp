@@ -48,6 +48,7 @@ Result<SupplicantOptions> parse_supplicant_args(const std::vector<std::string>& 
         {'h', "help", false, flag([&o] { o.show_help = true; })},
         {'v', "version", false, flag([&o] { o.show_version = true; })},
         {0, "pcap", true, value(&o.pcap_file, "--pcap FILE")},
+        {0, "allow-unvalidated-server", false, flag([&o] { o.allow_unvalidated_server = true; })},
     };
     // parse_cmdline reads every element it is given: leave out the program name.
     const std::vector<std::string> rest(args.empty() ? args.begin() : args.begin() + 1, args.end());
@@ -83,6 +84,8 @@ std::string supplicant_usage() {
            "  -q            less output\n"
            "  -C CTRL_DIR   control socket directory (overrides ctrl_interface=)\n"
            "  --pcap FILE   record every EAPOL frame sent and received\n"
+           "  --allow-unvalidated-server\n"
+           "                accept TLS methods without ca_cert (INSECURE: the server is not checked)\n"
            "  --version     print the version and TLS backend\n"
            "  -h            this help\n";
 }

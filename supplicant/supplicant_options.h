@@ -1,5 +1,6 @@
 // lanyard-supplicant's command line: wpa_supplicant's options (-i -c -D -B
-// -P -f -d -K -t -q -C -h -v) plus --pcap FILE and --version. Pure: parses
+// -P -f -d -K -t -q -C -h -v) plus --pcap FILE, --version and
+// --allow-unvalidated-server. Pure: parses
 // into a struct and reports errors; main() prints and exits.
 #pragma once
 
@@ -20,6 +21,9 @@ struct SupplicantOptions {
     bool driver_given = false;
     std::string ctrl_dir;         // -C: overrides ctrl_interface= of the file
     std::string pcap_file;        // --pcap
+    // --allow-unvalidated-server: the explicit operator opt-out of the
+    // ca_cert requirement (wpa_config.h ValidateOptions); never from the file.
+    bool allow_unvalidated_server = false;
     DaemonOptions daemon;         // -B -P -f -d -K -t -q
     bool show_help = false;       // -h
     bool show_version = false;    // -v / --version

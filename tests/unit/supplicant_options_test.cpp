@@ -44,6 +44,10 @@ TEST_CASE("supplicant options: grouped flags, attached values, --pcap=FILE, -q")
     CHECK(o->daemon.background);
     CHECK(o->pcap_file == "cap.pcap");
     CHECK_FALSE(o->driver_given);
+    CHECK_FALSE(o->allow_unvalidated_server);
+    auto insecure = parse({"-i", "eth0", "-c", "w", "--allow-unvalidated-server"});
+    REQUIRE(insecure.ok());
+    CHECK(insecure->allow_unvalidated_server);
 }
 
 TEST_CASE("supplicant options: nl80211 is refused clearly, unknown drivers and options are errors") {
