@@ -117,7 +117,7 @@ Result<FragmentReassembler::Outcome> FragmentReassembler::add_opened(uint32_t me
 
 Result<std::vector<Payload>> FragmentReassembler::completed_payloads(ChainDiagnostics* diag) const {
     if (!completed_) return make_error(ErrorCode::kInternal, "reassembly not complete");
-    return parse_payload_chain(completed_->first_inner, completed_->plaintext.view(), diag);
+    return parse_inner_payloads(completed_->first_inner, completed_->plaintext.view(), diag);
 }
 
 }  // namespace lanyard::ike

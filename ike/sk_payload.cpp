@@ -148,7 +148,19 @@ Result<std::vector<Payload>> open_encrypted_message(ByteView raw, const Message&
     }
     auto plain = open_last_encrypted_payload(raw, parsed, cipher);
     if (!plain) return plain.error();
-    return parse_payload_chain(parsed.payloads.back().get<EncryptedPayload>()->first_inner, plain->view(), diag);
+    return parse_inner_payloads(parsed.payloads.back().get<EncryptedPayload>()->first_inner, plain->view(), diag);
+}
+
+Result<std::vector<Payload>> parse_inner_payloads(uint8_t first, ByteView plaintext, ChainDiagnostics* diag) {
+    auto inner = parse_payload_chain(first, plaintext, diag);
+    if (!inner) return inner.error();
+    for (const Payload& p : *inner) {
+        // §3.14: encrypted payloads do not nest.
+        if (p.get<EncryptedPayload>() != nullptr || p.get<EncryptedFragmentPayload>() != nullptr) {
+            return make_error(ErrorCode::kMalformed, "SK or SKF payload inside an encrypted payload");
+        }
+    }
+    return inner;
 }
 
 }  // namespace lanyard::ike

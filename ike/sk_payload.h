@@ -58,6 +58,9 @@ Result<Bytes> build_encrypted_message(IkeHeader header, const std::vector<Payloa
 Result<std::vector<Payload>> open_encrypted_message(ByteView raw, const Message& parsed, const SkCipher& cipher,
                                                     ChainDiagnostics* diag = nullptr);
 
+// Parses a decrypted payload chain, refusing nested SK/SKF payloads.
+Result<std::vector<Payload>> parse_inner_payloads(uint8_t first, ByteView plaintext, ChainDiagnostics* diag = nullptr);
+
 // The plaintext of a parsed message's last payload (SK or SKF) without
 // parsing it: for fragments, whose pieces are only parsed after reassembly.
 Result<SecretBytes> open_last_encrypted_payload(ByteView raw, const Message& parsed, const SkCipher& cipher);

@@ -315,6 +315,33 @@ TEST_CASE("SK open refuses short, misaligned and bad-padding bodies") {
     CHECK(c->max_plaintext(48) == 15);
 }
 
+TEST_CASE("an SK payload inside an SK payload is refused after decryption") {
+    const IkeSuite s = suite_gcm(16);
+    auto keys = derive_ike_sa_keys_from_dh(s, Bytes(16, 1), Bytes(16, 2), Bytes(32, 3), 1, 2);
+    auto c = SkCipher::for_sender(s, *keys, false);
+    REQUIRE(c.ok());
+    IkeHeader h;
+    h.exchange = ExchangeType::kInformational;
+    h.flags = kFlagResponse;
+    FakeRandom rng(2);
+    std::vector<Payload> inner{make_payload(EncryptedPayload{41, Bytes(40, 1)})};
+    auto wire = build_encrypted_message(h, inner, *c, rng);
+    REQUIRE(wire.ok());
+    auto parsed = parse_message(*wire);
+    REQUIRE(parsed.ok());
+    auto r = open_encrypted_message(*wire, *parsed, *c);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == ErrorCode::kMalformed);
+    // An empty INFORMATIONAL (liveness check) opens to no payloads.
+    auto empty = build_encrypted_message(h, {}, *c, rng);
+    REQUIRE(empty.ok());
+    auto pe = parse_message(*empty);
+    REQUIRE(pe.ok());
+    auto opened = open_encrypted_message(*empty, *pe, *c);
+    REQUIRE(opened.ok());
+    CHECK(opened->empty());
+}
+
 TEST_CASE("AES-GCM wrapper refuses a wrong tag") {
     const Bytes key(16, 7), nonce(12, 1), aad = to_bytes("aad");
     auto sealed = aes_gcm_seal(key, nonce, aad, to_bytes("hello"));
