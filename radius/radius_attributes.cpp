@@ -43,6 +43,10 @@ Result<std::optional<Ipv4Address>> get_ipv4(const Packet& packet, uint8_t type) 
     return std::optional<Ipv4Address>(out);
 }
 
+void copy_proxy_state(const Packet& request, Packet& response) {
+    for (const Attribute* a : request.find_all(attr::kProxyState)) response.attributes.push_back(*a);
+}
+
 namespace {
 
 // RFC 2865 §5.2: b = MD5(S + chain), where chain is RA for the first block

@@ -109,6 +109,10 @@ std::optional<std::string> get_string(const Packet& packet, uint8_t type);
 Result<std::optional<uint32_t>> get_integer(const Packet& packet, uint8_t type);
 Result<std::optional<Ipv4Address>> get_ipv4(const Packet& packet, uint8_t type);
 
+// RFC 2865 §5.33: a server copies every Proxy-State of the request into its
+// response, unmodified and in order.
+void copy_proxy_state(const Packet& request, Packet& response);
+
 // ---- User-Password (RFC 2865 §5.2) -----------------------------------------
 // The password is padded with NULs to a multiple of 16 (at most 128 octets),
 // then c(1) = p(1) xor MD5(S + RA), c(i) = p(i) xor MD5(S + c(i-1)).

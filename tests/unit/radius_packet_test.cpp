@@ -224,3 +224,16 @@ TEST_CASE("Vendor-Specific parser rejects malformed values") {
     REQUIRE(p.add(attr::kVendorSpecific, hx("00000137 0104aa")).ok());
     CHECK(!find_vendor(p, kVendorMicrosoft, 1).ok());
 }
+
+TEST_CASE("Proxy-State attributes are copied into the response in order (RFC 2865 §5.33)") {
+    Packet request;
+    REQUIRE(request.add(attr::kProxyState, Bytes{1}).ok());
+    REQUIRE(request.add(attr::kUserName, as_bytes("x")).ok());
+    REQUIRE(request.add(attr::kProxyState, Bytes{2, 2}).ok());
+    Packet response;
+    REQUIRE(response.add(attr::kReplyMessage, as_bytes("hi")).ok());
+    copy_proxy_state(request, response);
+    REQUIRE(response.attributes.size() == 3);
+    CHECK(response.attributes[1] == Attribute{attr::kProxyState, Bytes{1}});
+    CHECK(response.attributes[2] == Attribute{attr::kProxyState, Bytes{2, 2}});
+}
