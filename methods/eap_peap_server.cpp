@@ -14,6 +14,7 @@ constexpr const char* kLog = "eap-peap-server";
 FragmentOptions fragments_from(const ServerEnvironment& env) {
     FragmentOptions options;
     options.fragment_size = env.fragment_size;
+    if (env.fragment_size_counts_header) options.unit = FragmentSizeUnit::kTypeData;  // hostapd.conf's meaning
     return options;
 }
 
@@ -297,8 +298,11 @@ Status EapPeapServer::on_inner_action(const AuthAction& action) {
             failure_ = "phase 2: " + action.reason;
             return request_result(false);
         case AuthActionKind::kNone:
-            // The inner machine discarded the Response: drop the outer one too.
-            return make_error(ErrorCode::kProtocol, "inner Response discarded: " + action.reason);
+            // The inner machine discarded the Response. The TLS records are
+            // consumed, so a retransmission could not be decrypted again:
+            // end here rather than wait for one.
+            fail("inner Response discarded: " + action.reason);
+            return ok_status();
     }
     return make_error(ErrorCode::kInternal, "unknown inner action");
 }
@@ -351,9 +355,11 @@ Status EapPeapServer::request_result(bool success) {
 
 Status EapPeapServer::on_tlv_response(ByteView payload) {
     auto whole = peap_server_decode(payload, version_, true, 0);
-    if (!whole) return whole.error();
-    auto parsed = parse_packet(*whole);
-    if (!parsed) return make_error(ErrorCode::kMalformed, "tunnelled EAP-TLV Response: " + parsed.error().detail);
+    auto parsed = whole ? parse_packet(*whole) : Result<Packet>(whole.error());
+    if (!parsed) {
+        fail("malformed tunnelled EAP-TLV Response: " + parsed.error().detail);
+        return ok_status();
+    }
     if (!parsed->is_response() || !parsed->type_is(Type::kTlvExtensions)) {
         fail("expected an EAP-TLV Response, got " + describe(*parsed));
         return ok_status();

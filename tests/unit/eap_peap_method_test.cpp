@@ -601,3 +601,72 @@ TEST_CASE("PEAP resumption after an inner MSCHAPv2 authentication") {
     CHECK_FALSE(second.peer_phase2);
     CHECK(second.peer_binding);  // fast reconnect binds with IPMK|CMK = TK
 }
+
+// ---- the methods alone: order and malformed input ----------------------------
+
+TEST_CASE("PEAP peer method: Start first, malformed input dropped, no early success") {
+    FakeRandom random(3);
+    tls::Config cc;
+    cc.role = tls::Role::kClient;
+    cc.ca_file = pki_path("ca.pem");
+    cc.max_version = tls::Version::kTls12;
+    auto ctx = make_ctx(cc);
+    PeerCredentials credentials;
+    credentials.identity = kIdentity;
+    PeerEnvironment env;
+    env.credentials = &credentials;
+    env.random = &random;
+    env.tls = ctx.get();
+    EapPeapPeer peer(env);
+    CHECK_FALSE(peer.process(1, {}).ok());                                    // no Flags octet
+    CHECK_FALSE(peer.process(1, std::vector<uint8_t>{0x00, 0x16}).ok());      // data before Start
+    CHECK(peer.state() == MethodState::kInit);
+    CHECK_FALSE(peer.may_accept_success());
+    auto hello = peer.process(2, std::vector<uint8_t>{0x21});                 // Start, PEAPv1
+    REQUIRE(hello.ok());
+    CHECK(peer.version() == 1);
+    CHECK(((*hello)[0] & kPeapVersionMask) == 1);                             // our Flags carry v1
+    CHECK_FALSE(peer.may_accept_success());
+    CHECK_FALSE(peer.process(3, std::vector<uint8_t>{0x21}).ok());            // a second Start
+    // Garbage instead of a ServerHello: the TLS handshake fails.
+    // A handshake record holding a ServerHello of length 0: a decode error.
+    auto alert = peer.process(3, std::vector<uint8_t>{0x01, 0x16, 0x03, 0x03, 0x00, 0x04, 0x02, 0x00, 0x00, 0x00});
+    REQUIRE(alert.ok());
+    CHECK(peer.state() == MethodState::kDone);
+    CHECK(peer.decision() == Decision::kFail);
+    CHECK_FALSE(peer.key_available());
+    CHECK_FALSE(peer.failure_reason().empty());
+}
+
+TEST_CASE("PEAP server method: Start with its version first, then refuses Start and stray ACKs") {
+    FakeRandom random(5);
+    tls::Config sc;
+    sc.role = tls::Role::kServer;
+    sc.ca_file = pki_path("ca.pem");
+    sc.cert_file = pki_path("server.pem");
+    sc.key_file = pki_path("server.key");
+    auto ctx = make_ctx(sc);
+    VectorUserDatabase users({});
+    ServerEnvironment env;
+    env.users = &users;
+    env.random = &random;
+    env.tls = ctx.get();
+    PeapServerOptions options;
+    options.version = 1;
+    EapPeapServer server(env, options);
+    CHECK_FALSE(server.process(std::vector<uint8_t>{0x01}).ok());  // Response before Start
+    auto start = server.build_request(1);
+    REQUIRE(start.ok());
+    REQUIRE(start->size() == 1);
+    CHECK((*start)[0] == (kTlsFlagStart | 1));
+    CHECK_FALSE(server.process(std::vector<uint8_t>{0x21}).ok());  // the peer sent Start
+    CHECK_FALSE(server.process(std::vector<uint8_t>{0x01}).ok());  // an ACK while nothing was pending
+    CHECK_FALSE(server.process({}).ok());                          // no Flags octet
+    CHECK_FALSE(server.is_done());
+    // A peer answering with a higher version than offered: failure.
+    EapPeapServer strict(env, PeapServerOptions{});
+    REQUIRE(strict.build_request(1).ok());
+    (void)strict.process(std::vector<uint8_t>{0x01, 0x16, 0x03, 0x01, 0x00, 0x04, 0x01, 0x00, 0x00, 0x00});
+    CHECK(strict.is_done());
+    CHECK_FALSE(strict.is_success());
+}
