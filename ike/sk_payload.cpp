@@ -1,5 +1,6 @@
 #include "ike/sk_payload.h"
 
+#include <algorithm>
 #include <string>
 
 #include "crypto/cipher.h"
@@ -58,8 +59,9 @@ size_t SkCipher::max_plaintext(size_t budget) const {
 Result<Bytes> SkCipher::seal(ByteView aad, ByteView plaintext, RandomSource& random) const {
     const size_t b = block_size(alg_);
     const size_t pad = (b - (plaintext.size() + 1) % b) % b;
-    SecretBytes padded(plaintext);
-    padded.resize(plaintext.size() + pad + 1);  // §3.14: padding octets may be any value; zeros
+    // §3.14: padding octets may be any value; zeros.
+    SecretBytes padded(plaintext.size() + pad + 1);
+    std::copy(plaintext.begin(), plaintext.end(), padded.data());
     padded.data()[padded.size() - 1] = static_cast<uint8_t>(pad);
     Bytes iv = random.bytes(iv_size());
     if (alg_.aead()) {
