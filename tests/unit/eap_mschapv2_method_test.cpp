@@ -497,3 +497,13 @@ TEST_CASE("EAP-MSCHAPv2 factories decline without credentials") {
     u.password = SecretBytes(as_bytes("pw"));
     CHECK(MschapV2Server::create(se) != nullptr);
 }
+
+TEST_CASE("EAP-MSCHAPv2 and EAP-GTC are built-in methods, not tunnelled") {
+    const MethodRegistry& reg = MethodRegistry::builtin();
+    CHECK(reg.has_peer(Type::kMschapV2));
+    CHECK(reg.has_server(Type::kMschapV2));
+    CHECK(reg.has_peer(Type::kGtc));
+    CHECK(reg.has_server(Type::kGtc));
+    CHECK_FALSE(reg.is_tunnelled(Type::kMschapV2));
+    CHECK_FALSE(reg.is_tunnelled(Type::kGtc));
+}

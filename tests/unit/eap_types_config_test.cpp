@@ -103,7 +103,7 @@ TEST_CASE("registry: MD5 is built in; tunnelled methods and outer identity") {
     CHECK(outer_identity(creds, reg) == "alice@example.com");
 
     // Unknown (unregistered) methods drop out of the allowed list.
-    creds.methods = {Type::kGtc, Type::kMd5Challenge, Type::kMd5Challenge};
+    creds.methods = {Type::kOtp, Type::kMd5Challenge, Type::kMd5Challenge};
     CHECK(allowed_peer_methods(creds, reg) == std::vector<Type>{Type::kMd5Challenge});
     creds.methods.clear();
     CHECK(allowed_peer_methods(creds, reg) == reg.peer_types());
@@ -116,7 +116,7 @@ TEST_CASE("registry factories decline what cannot run, and add() replaces") {
     CHECK(make_peer(Type::kMd5Challenge, penv) == nullptr);
     creds.password = SecretBytes(as_bytes("pw"));
     CHECK(make_peer(Type::kMd5Challenge, penv) != nullptr);
-    CHECK(make_peer(Type::kGtc, penv) == nullptr);
+    CHECK(make_peer(Type::kOtp, penv) == nullptr);
 
     ServerEnvironment senv;
     CHECK(make_server(Type::kMd5Challenge, senv) == nullptr);  // no user
