@@ -147,7 +147,9 @@ fuzz: $(FUZZ_BINS)
 	  name=$$(basename $$f); mkdir -p $(FUZZ_ROOT)/corpus/$$name; \
 	  echo "== fuzz $$name for $(FUZZ_SECONDS)s"; \
 	  seeds=; [ -d tests/fuzz/seeds/$$name ] && seeds=tests/fuzz/seeds/$$name; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(FUZZ_ROOT)/corpus/$$name $$seeds 2>&1 | tail -3 || exit 1; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(FUZZ_ROOT)/corpus/$$name $$seeds \
+	    > $(FUZZ_ROOT)/$$name.log 2>&1; rc=$$?; tail -3 $(FUZZ_ROOT)/$$name.log; \
+	  [ $$rc -eq 0 ] || { echo "fuzz: $$name failed (exit $$rc), see $(FUZZ_ROOT)/$$name.log"; exit 1; }; \
 	done
 
 # ---- dependencies ---------------------------------------------------------

@@ -20,7 +20,7 @@ struct CmdlineOption {
     std::function<Status(const std::string& value)> apply;
 };
 
-// Parses argv[1..]; positional arguments are handed to `positional`
+// Parses every element of args (pass argv without argv[0]); positional arguments are handed to `positional`
 // (an error if null).
 Status parse_cmdline(const std::vector<std::string>& args, const std::vector<CmdlineOption>& options,
                      const std::function<Status(const std::string&)>& positional);

@@ -53,7 +53,7 @@ void SecretBytes::resize(size_t n) {
         return;
     }
     Bytes grown(n, 0);
-    std::memcpy(grown.data(), data_.data(), data_.size());
+    if (!data_.empty()) std::memcpy(grown.data(), data_.data(), data_.size());
     wipe();
     data_ = std::move(grown);
 }

@@ -34,7 +34,8 @@ Result<Bytes> EapTlsServer::build_request(uint8_t /*identifier*/) {
     switch (phase_) {
         case Phase::kStart: {
             // RFC 5216 §2.1.1: the first Request is Start, without data.
-            auto engine = open_tls_engine(env_.tls, tls::Role::kServer);
+            // RFC 5216 §2.1.1: EAP-TLS authenticates the peer by its certificate.
+            auto engine = open_tls_engine(env_.tls, tls::Role::kServer, tls::EngineOptions{true});
             if (!engine) {
                 fail(engine.error().to_string());
                 return engine.error();

@@ -2,12 +2,13 @@
 
 namespace lanyard::eap {
 
-Result<std::unique_ptr<tls::Engine>> open_tls_engine(tls::Context* context, tls::Role role) {
+Result<std::unique_ptr<tls::Engine>> open_tls_engine(tls::Context* context, tls::Role role,
+                                                     const tls::EngineOptions& options) {
     if (context == nullptr) return make_error(ErrorCode::kConfig, "no TLS context configured");
     if (context->config().role != role)
         return make_error(ErrorCode::kConfig, std::string("TLS context has the wrong role for the ") +
                                                   (role == tls::Role::kClient ? "peer" : "server"));
-    auto engine = context->new_engine();
+    auto engine = context->new_engine(options);
     if (!engine) return make_error(ErrorCode::kInternal, "TLS backend made no engine");
     return engine;
 }

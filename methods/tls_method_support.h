@@ -33,7 +33,8 @@ enum class EngineStep {
 };
 
 // A new engine from the owner's context, which must exist and have `role`.
-Result<std::unique_ptr<tls::Engine>> open_tls_engine(tls::Context* context, tls::Role role);
+Result<std::unique_ptr<tls::Engine>> open_tls_engine(tls::Context* context, tls::Role role,
+                                                     const tls::EngineOptions& options = {});
 
 // Moves the engine's pending records into the exchange's outgoing queue.
 Status queue_engine_output(tls::Engine& engine, TlsExchange& exchange);

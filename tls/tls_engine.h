@@ -66,7 +66,9 @@ struct Config {
     // Multiple names may be separated by ';' as in wpa_supplicant.
     std::string domain_match;
     std::string domain_suffix_match;
-    // Server: ask for and require a client certificate (EAP-TLS).
+    // Server: ask for and require a client certificate (EAP-TLS). This is
+    // the default of new_engine() without options; methods choose per
+    // connection with EngineOptions (one server serves EAP-TLS and PEAP).
     bool require_peer_certificate = false;
     // Client: verify the server against ca_file. Off only when the user says so
     // explicitly (no ca_cert configured is an error for callers to reject).
@@ -132,12 +134,25 @@ public:
     virtual std::vector<PeerCertificate> peer_certificates() const = 0;
 };
 
+// What the method decides per connection rather than per context.
+struct EngineOptions {
+    // Server: request a client certificate and fail the handshake without a
+    // valid one (EAP-TLS, RFC 5216 §2.1.1). PEAP servers do not ask for one
+    // ([MS-PEAP] §3.2.5.4), so a server context serving both methods makes
+    // each engine with the policy of the method that runs.
+    bool require_peer_certificate = false;
+};
+
 // Holds loaded credentials and settings; makes engines. Loading is done once;
 // every error names the file.
 class Context {
 public:
     virtual ~Context() = default;
-    virtual std::unique_ptr<Engine> new_engine() = 0;
+    // nullptr when the backend cannot make one (logged).
+    virtual std::unique_ptr<Engine> new_engine(const EngineOptions& options) = 0;
+    std::unique_ptr<Engine> new_engine() {
+        return new_engine(EngineOptions{config().require_peer_certificate});
+    }
     virtual const Config& config() const = 0;
 };
 

@@ -124,8 +124,9 @@ private:
 class NoIndicationContext final : public tls::Context {
 public:
     explicit NoIndicationContext(std::unique_ptr<tls::Context> inner) : inner_(std::move(inner)) {}
-    std::unique_ptr<tls::Engine> new_engine() override {
-        return std::make_unique<NoIndicationEngine>(inner_->new_engine());
+    using tls::Context::new_engine;
+    std::unique_ptr<tls::Engine> new_engine(const tls::EngineOptions& options) override {
+        return std::make_unique<NoIndicationEngine>(inner_->new_engine(options));
     }
     const tls::Config& config() const override { return inner_->config(); }
 

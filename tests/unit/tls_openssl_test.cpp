@@ -471,3 +471,40 @@ TEST_CASE("a partial record is buffered until the rest arrives") {
     pump(*client, *server);
     CHECK(client->state() == HandshakeState::kEstablished);
 }
+
+TEST_CASE("one server context serves EAP-TLS and PEAP: the client-certificate policy is per engine") {
+    for (Version v : {Version::kTls12, Version::kTls13}) {
+        CAPTURE(version_name(v));
+        if (skip_tls13(v)) continue;
+        auto server_ctx = context(server_config(v));  // ca_file set, no context-wide requirement
+        auto client_ctx = context(client_config(v));  // no client certificate
+
+        // PEAP-like engine: no certificate requested, the handshake completes.
+        auto peap_server = server_ctx->new_engine(EngineOptions{false});
+        auto peap_client = client_ctx->new_engine();
+        REQUIRE(peap_server);
+        REQUIRE(peap_client);
+        REQUIRE(peap_client->start().ok());
+        pump(*peap_client, *peap_server);
+        CHECK(peap_server->state() == HandshakeState::kEstablished);
+        CHECK(peap_server->peer_certificates().empty());
+
+        // EAP-TLS engine from the same context: the certificate is required.
+        auto tls_server = server_ctx->new_engine(EngineOptions{true});
+        auto tls_client = client_ctx->new_engine();
+        REQUIRE(tls_server);
+        REQUIRE(tls_client);
+        REQUIRE(tls_client->start().ok());
+        pump(*tls_client, *tls_server);
+        CHECK(tls_server->state() == HandshakeState::kFailed);
+        CHECK(tls_client->state() == HandshakeState::kFailed);
+    }
+}
+
+TEST_CASE("a server without ca_file cannot make an engine that requires a client certificate") {
+    Config sc = server_config(Version::kTls12);
+    sc.ca_file.clear();
+    auto server_ctx = context(sc);
+    CHECK(server_ctx->new_engine(EngineOptions{true}) == nullptr);
+    CHECK(server_ctx->new_engine(EngineOptions{false}) != nullptr);
+}

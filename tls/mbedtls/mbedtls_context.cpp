@@ -118,8 +118,13 @@ class MbedtlsContext final : public Context {
 public:
     explicit MbedtlsContext(std::shared_ptr<mbed::Shared> shared) : shared_(std::move(shared)) {}
 
-    std::unique_ptr<Engine> new_engine() override {
-        auto engine = mbed::MbedtlsEngine::create(shared_);
+    using Context::new_engine;
+    std::unique_ptr<Engine> new_engine(const EngineOptions& options) override {
+        if (options.require_peer_certificate && shared_->config.ca_file.empty()) {
+            LOG_ERROR("tls", "cannot require a client certificate: the server has no ca_cert to verify it");
+            return nullptr;
+        }
+        auto engine = mbed::MbedtlsEngine::create(shared_, options);
         if (!engine) {
             LOG_ERROR("tls", "cannot create a TLS engine: %s", engine.error().detail.c_str());
             return nullptr;

@@ -79,8 +79,10 @@ MbedtlsEngine::~MbedtlsEngine() {
     mbedtls_ssl_config_free(&conf_);
 }
 
-Result<std::unique_ptr<MbedtlsEngine>> MbedtlsEngine::create(std::shared_ptr<Shared> shared) {
+Result<std::unique_ptr<MbedtlsEngine>> MbedtlsEngine::create(std::shared_ptr<Shared> shared,
+                                                             const EngineOptions& options) {
     std::unique_ptr<MbedtlsEngine> engine(new MbedtlsEngine(std::move(shared)));
+    engine->options_ = options;
     LANYARD_TRY(engine->setup());
     return engine;
 }
@@ -108,7 +110,7 @@ Status MbedtlsEngine::setup() {
     } else {
         // RFC 5216 §5.3: EAP-TLS servers request and require a client
         // certificate; PEAP servers do not ask for one.
-        mbedtls_ssl_conf_authmode(&conf_, s.config.require_peer_certificate ? MBEDTLS_SSL_VERIFY_REQUIRED
+        mbedtls_ssl_conf_authmode(&conf_, options_.require_peer_certificate ? MBEDTLS_SSL_VERIFY_REQUIRED
                                                                             : MBEDTLS_SSL_VERIFY_NONE);
     }
     mbedtls_ssl_conf_export_keys_ext_cb(&conf_, export_keys, this);

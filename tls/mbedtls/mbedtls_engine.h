@@ -19,7 +19,7 @@ namespace lanyard::tls::mbed {
 
 class MbedtlsEngine final : public Engine {
 public:
-    static Result<std::unique_ptr<MbedtlsEngine>> create(std::shared_ptr<Shared> shared);
+    static Result<std::unique_ptr<MbedtlsEngine>> create(std::shared_ptr<Shared> shared, const EngineOptions& options);
     ~MbedtlsEngine() override;
     MbedtlsEngine(const MbedtlsEngine&) = delete;
     MbedtlsEngine& operator=(const MbedtlsEngine&) = delete;
@@ -67,6 +67,7 @@ private:
     static int recv_cb(void* self, unsigned char* buf, size_t len);
 
     std::shared_ptr<Shared> shared_;
+    EngineOptions options_;
     mbedtls_ssl_config conf_;
     mbedtls_ssl_context ssl_;
     Bytes in_;           // records from the peer not yet read by mbedTLS

@@ -59,10 +59,16 @@ class OpensslContext final : public Context {
 public:
     OpensslContext(SSL_CTX* ctx, const Config& config) : ctx_(ctx), config_(config) {}
 
-    std::unique_ptr<Engine> new_engine() override {
+    using Context::new_engine;
+    std::unique_ptr<Engine> new_engine(const EngineOptions& options) override {
+        if (options.require_peer_certificate && config_.ca_file.empty()) {
+            LOG_ERROR("tls", "cannot require a client certificate: the server has no ca_cert to verify it");
+            return nullptr;
+        }
         ossl::EngineSettings settings;
         settings.role = config_.role;
         settings.verify_peer = config_.verify_peer;
+        settings.require_peer_certificate = options.require_peer_certificate;
         settings.domain_match = config_.domain_match;
         settings.domain_suffix_match = config_.domain_suffix_match;
         auto engine = ossl::OpensslEngine::create(ctx_.get(), std::move(settings));
@@ -95,7 +101,7 @@ Status configure(SSL_CTX* ctx, const Config& c) {
     }
     const bool server = c.role == Role::kServer;
     if (!c.ca_file.empty()) {
-        LANYARD_TRY(ossl::load_ca_file(ctx, c.ca_file, server && c.require_peer_certificate));
+        LANYARD_TRY(ossl::load_ca_file(ctx, c.ca_file, server));
     }
     if (!c.cert_file.empty()) {
         LANYARD_TRY(ossl::load_certificate_chain(ctx, c.cert_file));

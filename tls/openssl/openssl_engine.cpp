@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "tls/openssl/openssl_errors.h"
+#include "tls/openssl/openssl_verify.h"
 
 namespace lanyard::tls::ossl {
 namespace {
@@ -74,7 +75,16 @@ Result<std::unique_ptr<OpensslEngine>> OpensslEngine::create(SSL_CTX* ctx, Engin
     SSL_set_info_callback(ssl, info_callback);
     switch (engine->settings_.role) {
         case Role::kClient: SSL_set_connect_state(ssl); break;
-        case Role::kServer: SSL_set_accept_state(ssl); break;
+        case Role::kServer:
+            SSL_set_accept_state(ssl);
+            // RFC 5216 §5.3: EAP-TLS servers request and require a client
+            // certificate; PEAP servers do not ask for one.
+            SSL_set_verify(ssl,
+                           engine->settings_.require_peer_certificate
+                               ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
+                               : SSL_VERIFY_NONE,
+                           engine->settings_.require_peer_certificate ? verify_callback : nullptr);
+            break;
     }
     return engine;
 }

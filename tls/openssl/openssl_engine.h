@@ -17,6 +17,7 @@ namespace lanyard::tls::ossl {
 struct EngineSettings {
     Role role = Role::kClient;
     bool verify_peer = true;
+    bool require_peer_certificate = false;  // server: EngineOptions
     std::string domain_match;
     std::string domain_suffix_match;
 };
