@@ -77,8 +77,7 @@ bool next_code_point(ByteView text, size_t* pos, uint32_t* cp) {
 
 // RFC 2759 §8.3: MD4 over the password as UTF-16LE ("Unicode").
 Result<SecretBytes> nt_password_hash(ByteView password_utf8) {
-    SecretBytes unicode;
-    unicode.resize(2 * 2 * kMaxPasswordChars);
+    SecretBytes unicode(2 * 2 * kMaxPasswordChars);
     size_t units = 0;
     size_t pos = 0;
     while (pos < password_utf8.size()) {
