@@ -63,7 +63,7 @@ CORE_LIB := $(BUILD_ROOT)/lib/liblanyard.a
 OS_LIB := $(BUILD_ROOT)/lib/liblanyard_os.a
 UNIT_BIN := $(BUILD_ROOT)/bin/lanyard-unit-tests
 
-.PHONY: all test unit asan fuzz deps demo clean pki interop bench-radius bench-ike
+.PHONY: all test unit unit-mbedtls-bin asan fuzz deps demo clean pki interop bench-radius bench-ike
 .DEFAULT_GOAL := all
 
 all: $(PROGRAM_BINS) $(UNIT_BIN)
@@ -105,8 +105,15 @@ $(PKI_DIR)/.done: tests/pki/make-pki.sh
 unit: $(UNIT_BIN) pki
 	LANYARD_TEST_PKI=$(PKI_DIR) $(UNIT_BIN)
 
-test: all pki
-	@BUILD_ROOT=$(BUILD_ROOT) PKI_DIR=$(PKI_DIR) tests/run-all.sh
+# The mbedTLS build (daemons and unit tests) next to the OpenSSL one: make test
+# runs the unit suite on both backends, the cross-backend TLS test and an
+# interop case with the mbedTLS daemons (issue 9).
+MBEDTLS_UNIT_BIN := build/mbedtls/bin/lanyard-unit-tests
+unit-mbedtls-bin:
+	$(MAKE) TLS=mbedtls BUILD_ROOT=build/mbedtls all
+
+test: all pki $(if $(filter openssl,$(TLS)),unit-mbedtls-bin)
+	@BUILD_ROOT=$(BUILD_ROOT) PKI_DIR=$(PKI_DIR) MBEDTLS_BUILD_ROOT=build/mbedtls tests/run-all.sh
 
 interop: all pki
 	@BUILD_ROOT=$(BUILD_ROOT) PKI_DIR=$(PKI_DIR) SUITES=interop tests/run-all.sh

@@ -1,27 +1,36 @@
 #!/bin/bash
 # Runs every test suite that exists and ends with one line, "N passed, M failed",
 # adding up all suites (unit test cases, interop cases, VM scenarios).
-#   SUITES="unit interop vm"  (default: all)   BUILD_ROOT, PKI_DIR as in the Makefile
+#   SUITES="unit unit-mbedtls interop vm"  (default: all)   BUILD_ROOT, PKI_DIR as in the Makefile
 set -u
 cd "$(dirname "$0")/.."
 BUILD_ROOT=${BUILD_ROOT:-build}
 PKI_DIR=${PKI_DIR:-build/pki}
-SUITES=${SUITES:-unit interop vm}
+MBEDTLS_BUILD_ROOT=${MBEDTLS_BUILD_ROOT:-build/mbedtls}
+export BUILD_ROOT PKI_DIR MBEDTLS_BUILD_ROOT
+SUITES=${SUITES:-unit unit-mbedtls interop vm}
 passed=0
 failed=0
 
 stage_start() { STAGE_T0=$(date +%s); echo "=== stage: $1"; }
 stage_end() { echo "=== stage $1 took $(( $(date +%s) - STAGE_T0 ))s"; }
 
-run_unit() {
-  stage_start unit
+run_unit() {  # SUITE_NAME BINARY
+  local suite=$1 binary=$2
+  stage_start "$suite"
+  if [ ! -x "$binary" ]; then
+    echo "$suite: $binary missing"
+    failed=$((failed + 1))
+    stage_end "$suite"
+    return
+  fi
   local out
   out=$(mktemp)
-  LANYARD_TEST_PKI=$PKI_DIR "$BUILD_ROOT/bin/lanyard-unit-tests" 2>&1 | tee "$out"
+  LANYARD_TEST_PKI=$PKI_DIR "$binary" 2>&1 | tee "$out"
   local line
   line=$(grep '^\[doctest\] test cases:' "$out" | tail -1)
   if [ -z "$line" ]; then
-    echo "unit: no doctest summary (crashed?)"
+    echo "$suite: no doctest summary (crashed?)"
     failed=$((failed + 1))
   else
     local p f
@@ -31,7 +40,7 @@ run_unit() {
     failed=$((failed + f))
   fi
   rm -f "$out"
-  stage_end unit
+  stage_end "$suite"
 }
 
 # Each tests/<suite>/test_*.sh prints "ok NAME" or "not ok NAME: reason" per
@@ -71,7 +80,8 @@ run_scripts() {
 
 for suite in $SUITES; do
   case $suite in
-    unit) run_unit ;;
+    unit) run_unit unit "$BUILD_ROOT/bin/lanyard-unit-tests" ;;
+    unit-mbedtls) run_unit unit-mbedtls "$MBEDTLS_BUILD_ROOT/bin/lanyard-unit-tests" ;;
     interop|vm) run_scripts "$suite" ;;
     *) echo "unknown suite $suite"; failed=$((failed + 1)) ;;
   esac
