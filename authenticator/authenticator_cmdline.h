@@ -12,9 +12,7 @@
 #include "common/daemon.h"
 #include "common/result.h"
 
-#ifndef LANYARD_VERSION
-#define LANYARD_VERSION "0.1.0-dev"
-#endif
+#include "common/version.h"
 
 namespace lanyard::authenticator {
 

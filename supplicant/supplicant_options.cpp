@@ -1,12 +1,14 @@
 #include "supplicant/supplicant_options.h"
 
+#include "common/version.h"
+
 #include "common/cmdline.h"
 #include "tls/tls_engine.h"
 
 namespace lanyard::supplicant {
 
 namespace {
-constexpr const char* kVersion = "0.1";
+constexpr const char* kVersion = LANYARD_VERSION;
 
 Status set_driver(SupplicantOptions& o, const std::string& value) {
     // wpa_supplicant accepts "drv1,drv2"; take the first, as it tries in order.
