@@ -153,18 +153,9 @@ void AuthenticatorPort::handle_pdu(const MacAddress& source, ByteView pdu) {
             ++counters_.eapol_logoff_frames_rx;
             vars_.eapolLogoff = true;  // §8.2.4.1.1 eapolLogoff
             return;
-        case PacketType::kKey: {
-            auto key = parse_eapol_key(frame.body);
-            if (!key) {
-                ++counters_.invalid_eapol_frames_rx;
-                LOG_DEBUG("EAPOL", "authenticator: dropped EAPOL-Key from %s: %s", source.to_string().c_str(),
-                          key.error().to_string().c_str());
-                return;
-            }
-            ++counters_.eapol_key_frames_rx;
-            outputs_.key(source, frame.version, frame.body);
+        case PacketType::kKey:
+            queue_received_key("authenticator", source, frame, counters_, outputs_);
             return;
-        }
         case PacketType::kEncapsulatedAsfAlert:
         case PacketType::kMka:
         case PacketType::kAnnouncementGeneric:

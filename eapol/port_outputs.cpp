@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "common/log.h"
+#include "eapol/eapol_key_frame.h"
 
 namespace lanyard::eapol {
 
@@ -33,6 +34,19 @@ void PortOutputs::flush(PortSink& sink, EapolCounters& counters) {
             out);
     }
     flushing_ = false;
+}
+
+void queue_received_key(const char* role, const MacAddress& source, const EapolPdu& frame,
+                        EapolCounters& counters, PortOutputs& outputs) {
+    auto key = parse_eapol_key(frame.body);
+    if (!key) {
+        ++counters.invalid_eapol_frames_rx;
+        LOG_DEBUG("EAPOL", "%s: dropped EAPOL-Key from %s: %s", role, source.to_string().c_str(),
+                  key.error().to_string().c_str());
+        return;
+    }
+    ++counters.eapol_key_frames_rx;
+    outputs.key(source, frame.version, frame.body);
 }
 
 }  // namespace lanyard::eapol

@@ -9,6 +9,7 @@
 #include "common/bytes.h"
 #include "common/mac_address.h"
 #include "eapol/eapol_counters.h"
+#include "eapol/eapol_frame.h"
 #include "eapol/port_sink.h"
 
 namespace lanyard::eapol {
@@ -37,5 +38,11 @@ private:
     std::deque<Output> queue_;
     bool flushing_ = false;
 };
+
+// Both ports: an EAPOL-Key frame is checked (IEEE 802.11-2020 §12.7.2 layout,
+// eapol_key_frame.h), counted, and queued for the key machines; a malformed
+// one is counted and dropped. role names the port in the debug log.
+void queue_received_key(const char* role, const MacAddress& source, const EapolPdu& frame,
+                        EapolCounters& counters, PortOutputs& outputs);
 
 }  // namespace lanyard::eapol

@@ -139,18 +139,9 @@ void SupplicantPort::handle_pdu(const MacAddress& source, ByteView pdu) {
             vars_.eapolEap = true;  // §8.2.2.2 eapolEap
             break;
         }
-        case PacketType::kKey: {
-            auto key = parse_eapol_key(frame.body);
-            if (!key) {
-                ++counters_.invalid_eapol_frames_rx;
-                LOG_DEBUG("EAPOL", "supplicant: dropped EAPOL-Key from %s: %s", source.to_string().c_str(),
-                          key.error().to_string().c_str());
-                return;
-            }
-            ++counters_.eapol_key_frames_rx;
-            outputs_.key(source, frame.version, frame.body);
+        case PacketType::kKey:
+            queue_received_key("supplicant", source, frame, counters_, outputs_);
             break;
-        }
         case PacketType::kStart:
         case PacketType::kLogoff:
         case PacketType::kEncapsulatedAsfAlert:

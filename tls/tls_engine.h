@@ -17,6 +17,7 @@
 namespace lanyard::tls {
 
 enum class Role { kClient, kServer };
+// Oldest first: the enumerators compare in protocol order.
 enum class Version { kTls10, kTls11, kTls12, kTls13 };
 
 const char* version_name(Version v);
@@ -155,6 +156,10 @@ public:
     }
     virtual const Config& config() const = 0;
 };
+
+// The backend-neutral checks of a Config (version range, what each role needs);
+// every backend runs them first in make_context().
+Status validate_config(const Config& config);
 
 // Implemented by the backend chosen at build time.
 Result<std::unique_ptr<Context>> make_context(const Config& config);

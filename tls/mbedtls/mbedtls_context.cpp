@@ -36,55 +36,22 @@ Shared::~Shared() {
 
 namespace {
 
-int rank(Version v) {
-    switch (v) {
-        case Version::kTls10: return 10;
-        case Version::kTls11: return 11;
-        case Version::kTls12: return 12;
-        case Version::kTls13: return 13;
-    }
-    return 12;
-}
-
 int minor_version(Version v) {
     switch (v) {
         case Version::kTls10: return MBEDTLS_SSL_MINOR_VERSION_1;
         case Version::kTls11: return MBEDTLS_SSL_MINOR_VERSION_2;
         case Version::kTls12: return MBEDTLS_SSL_MINOR_VERSION_3;
-        case Version::kTls13: return MBEDTLS_SSL_MINOR_VERSION_3;  // capped: see check_config()
+        case Version::kTls13: return MBEDTLS_SSL_MINOR_VERSION_3;  // capped: see check_backend_limits()
     }
     return MBEDTLS_SSL_MINOR_VERSION_3;
 }
 
-Status check_config(const Config& c) {
-    if (rank(c.min_version) > rank(c.max_version)) {
-        return make_error(ErrorCode::kConfig, std::string("min_version ") + version_name(c.min_version) +
-                                                  " is above max_version " + version_name(c.max_version));
-    }
-    // Debian's mbedTLS 2.28 has only an experimental TLS 1.3 client; a
-    // range that reaches 1.3 is served up to 1.2, one that starts there
-    // cannot be served at all.
+// What Debian's mbedTLS 2.28 cannot serve, on top of validate_config(): it
+// has only an experimental TLS 1.3 client, so a range that reaches 1.3 is
+// served up to 1.2, and one that starts there cannot be served at all.
+Status check_backend_limits(const Config& c) {
     if (c.min_version == Version::kTls13) {
         return make_error(ErrorCode::kUnsupported, "TLS 1.3 not supported by the mbedTLS backend (2.28)");
-    }
-    switch (c.role) {
-        case Role::kClient:
-            if (c.verify_peer && c.ca_file.empty()) {
-                return make_error(ErrorCode::kConfig, "TLS client: server verification is on but no ca_file is set");
-            }
-            if (c.cert_file.empty() != c.key_file.empty()) {
-                return make_error(ErrorCode::kConfig, "TLS client: cert_file and key_file go together");
-            }
-            break;
-        case Role::kServer:
-            if (c.cert_file.empty() || c.key_file.empty()) {
-                return make_error(ErrorCode::kConfig, "TLS server: cert_file and key_file are required");
-            }
-            if (c.require_peer_certificate && c.ca_file.empty()) {
-                return make_error(ErrorCode::kConfig,
-                                  "TLS server: require_peer_certificate needs a ca_file to verify clients");
-            }
-            break;
     }
     return ok_status();
 }
@@ -141,7 +108,8 @@ private:
 }  // namespace
 
 Result<std::unique_ptr<Context>> make_context(const Config& config) {
-    LANYARD_TRY(check_config(config));
+    LANYARD_TRY(validate_config(config));
+    LANYARD_TRY(check_backend_limits(config));
     auto shared = std::make_shared<mbed::Shared>();
     shared->config = config;
     shared->min_minor = minor_version(config.min_version);

@@ -24,33 +24,6 @@ int protocol_version(Version v) {
     return TLS1_2_VERSION;
 }
 
-Status check_config(const Config& c) {
-    if (protocol_version(c.min_version) > protocol_version(c.max_version)) {
-        return make_error(ErrorCode::kConfig, std::string("min_version ") + version_name(c.min_version) +
-                                                  " is above max_version " + version_name(c.max_version));
-    }
-    switch (c.role) {
-        case Role::kClient:
-            if (c.verify_peer && c.ca_file.empty()) {
-                return make_error(ErrorCode::kConfig, "TLS client: server verification is on but no ca_file is set");
-            }
-            if (c.cert_file.empty() != c.key_file.empty()) {
-                return make_error(ErrorCode::kConfig, "TLS client: cert_file and key_file go together");
-            }
-            break;
-        case Role::kServer:
-            if (c.cert_file.empty() || c.key_file.empty()) {
-                return make_error(ErrorCode::kConfig, "TLS server: cert_file and key_file are required");
-            }
-            if (c.require_peer_certificate && c.ca_file.empty()) {
-                return make_error(ErrorCode::kConfig,
-                                  "TLS server: require_peer_certificate needs a ca_file to verify clients");
-            }
-            break;
-    }
-    return ok_status();
-}
-
 struct CtxDeleter {
     void operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
 };
@@ -133,7 +106,7 @@ Status configure(SSL_CTX* ctx, const Config& c) {
 }  // namespace
 
 Result<std::unique_ptr<Context>> make_context(const Config& config) {
-    LANYARD_TRY(check_config(config));
+    LANYARD_TRY(validate_config(config));
     ERR_clear_error();
     std::unique_ptr<SSL_CTX, CtxDeleter> ctx(SSL_CTX_new_ex(nullptr, nullptr, TLS_method()));
     if (!ctx) return make_error(ErrorCode::kInternal, "SSL_CTX_new failed: " + ossl::drain_errors());
