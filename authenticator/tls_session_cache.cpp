@@ -25,6 +25,7 @@ void TlsSessionCache::put(ByteView session_id, ByteView serialized_session) {
     }
     Entry& entry = entries_[std::move(key)];
     entry.session.assign(serialized_session);
+    entry.record.reset();
     entry.stored_at = clock_.now();
     entry.sequence = next_sequence_++;
     ++stats_.stored;
@@ -46,9 +47,27 @@ std::optional<Bytes> TlsSessionCache::get(ByteView session_id) {
         entries_.erase(it);
         return std::nullopt;
     }
+    if (!it->second.record) {
+        ++stats_.unconfirmed;
+        ++stats_.misses;
+        LOG_DEBUG(kLog, "offered session never completed an authentication: not resumed");
+        return std::nullopt;
+    }
     ++stats_.hits;
     ByteView v = it->second.session.view();
     return Bytes(v.begin(), v.end());
+}
+
+void TlsSessionCache::set_record(ByteView session_id, ByteView record) {
+    auto it = entries_.find(Bytes(session_id.begin(), session_id.end()));
+    if (it == entries_.end() || record.size() > kMaxRecordLength) return;
+    it->second.record = Bytes(record.begin(), record.end());
+}
+
+std::optional<Bytes> TlsSessionCache::record(ByteView session_id) {
+    auto it = entries_.find(Bytes(session_id.begin(), session_id.end()));
+    if (it == entries_.end() || expired(it->second, clock_.now())) return std::nullopt;
+    return it->second.record;
 }
 
 void TlsSessionCache::remove(ByteView session_id) {

@@ -27,6 +27,7 @@ struct TlsSessionCacheStats {
     uint64_t expired = 0;   // found but too old, or swept
     uint64_t evicted = 0;   // dropped to make room
     uint64_t removed = 0;   // remove() by the TLS backend
+    uint64_t unconfirmed = 0;  // offered, but its authentication never succeeded (no record)
 };
 
 class TlsSessionCache final : public tls::SessionStore {
@@ -38,8 +39,12 @@ public:
     TlsSessionCache(const Clock& clock, Duration lifetime, size_t max_entries = kDefaultMaxEntries);
 
     void put(ByteView session_id, ByteView serialized_session) override;
+    // Only a session with a record (its EAP method succeeded) is given out.
     std::optional<Bytes> get(ByteView session_id) override;
     void remove(ByteView session_id) override;
+    void set_record(ByteView session_id, ByteView record) override;
+    std::optional<Bytes> record(ByteView session_id) override;
+    static constexpr size_t kMaxRecordLength = 512;
 
     // Drops every expired entry; returns how many.
     size_t expire();
@@ -50,6 +55,7 @@ public:
 private:
     struct Entry {
         SecretBytes session;
+        std::optional<Bytes> record;  // set once the EAP method succeeded
         TimePoint stored_at;
         uint64_t sequence = 0;  // insertion order, for eviction
     };

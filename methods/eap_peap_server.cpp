@@ -262,6 +262,19 @@ Status EapPeapServer::on_ack() {
 
 Status EapPeapServer::begin_phase2() {
     phase_ = Phase::kPhase2;
+    if (resumed_) {
+        // The inner identity that succeeded with this session must still be
+        // a phase 2 user.
+        auto allowed = check_resumed_session(env_.tls, engine_.get(), Type::kPeap, "", env_.users, true);
+        if (!allowed) {
+            // As a failed phase 2: a Result TLV failure inside the tunnel.
+            failure_ = "resumption refused: " + allowed.error().detail;
+            LOG_INFO(kLog, "%s", failure_.c_str());
+            forget_tls_session(env_.tls, engine_.get());
+            return request_result(false);
+        }
+        resumed_identity_ = std::move(*allowed);
+    }
     if (resumed_ || options_.test_skip_phase2) {
         // Fast reconnect ([MS-PEAP] §3.1.5.x): no inner method.
         LOG_DEBUG(kLog, "%s: skipping phase 2", resumed_ ? "resumed session" : "test_skip_phase2");
@@ -426,6 +439,7 @@ void EapPeapServer::succeed() {
     }
     keys_ = std::move(*keys);
     phase_ = Phase::kSucceeded;
+    remember_successful_session(env_.tls, engine_.get(), Type::kPeap, inner_identity());
     LOG_INFO(kLog, "PEAPv%u succeeded for '%s' (%s%s)", version_, inner_identity().c_str(),
              inner_ ? "phase 2 done" : "fast reconnect", binding_used_ ? ", crypto binding" : "");
 }
@@ -442,6 +456,6 @@ bool EapPeapServer::is_done() const { return phase_ == Phase::kSucceeded || phas
 
 bool EapPeapServer::is_success() const { return phase_ == Phase::kSucceeded; }
 
-std::string EapPeapServer::inner_identity() const { return inner_ ? inner_->identity() : std::string(); }
+std::string EapPeapServer::inner_identity() const { return inner_ ? inner_->identity() : resumed_identity_; }
 
 }  // namespace lanyard::eap

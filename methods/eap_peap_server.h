@@ -121,6 +121,7 @@ private:
     bool version_settled_ = false;
     bool forced_version_ = false;
     bool resumed_ = false;
+    std::string resumed_identity_;  // the recorded inner identity of a resumed session
     Keys phase1_keys_;
     Keys keys_;
     std::string failure_;

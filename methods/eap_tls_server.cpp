@@ -96,7 +96,7 @@ Status EapTlsServer::on_message(Bytes message) {
                 LOG_INFO(kLog, "failed: %s (sending alert)", reason.c_str());
                 failure_ = std::move(reason);
                 phase_ = Phase::kFailing;
-                forget_session();
+                forget_tls_session(env_.tls, engine_.get());
             } else {
                 fail(std::move(reason));
             }
@@ -121,6 +121,13 @@ Status EapTlsServer::after_established() {
     if (!certificates.empty())
         LOG_DEBUG(kLog, "client certificate subject: %s (EAP identity '%s')", certificates.front().subject.c_str(),
                   env_.identity.c_str());
+    if (engine_->resumed()) {
+        auto allowed = check_resumed_session(env_.tls, engine_.get(), Type::kTls, env_.identity, env_.users, false);
+        if (!allowed) {
+            fail("resumption refused: " + allowed.error().detail);
+            return ok_status();
+        }
+    }
     if (engine_->version() == tls::Version::kTls13) {
         // RFC 9190 §2.5: the protected success indication.
         static constexpr uint8_t kSuccessIndication[1] = {0x00};
@@ -170,6 +177,7 @@ void EapTlsServer::succeed() {
     }
     keys_ = std::move(*keys);
     phase_ = Phase::kSucceeded;
+    remember_successful_session(env_.tls, engine_.get(), Type::kTls, env_.identity);
     LOG_INFO(kLog, "%s handshake finished (%s%s)", tls::version_name(engine_->version()),
              engine_->cipher_name().c_str(), engine_->resumed() ? ", resumed" : "");
 }
@@ -179,15 +187,8 @@ void EapTlsServer::fail(std::string reason) {
     failure_ = std::move(reason);
     phase_ = Phase::kFailed;
     keys_ = Keys{};
-    forget_session();
-}
-
-// A session of a failed authentication must not be resumed.
-void EapTlsServer::forget_session() {
-    if (engine_ == nullptr || env_.tls == nullptr) return;
-    tls::SessionStore* store = env_.tls->config().session_store;
-    const Bytes id = engine_->session_id();
-    if (store != nullptr && !id.empty()) store->remove(id);
+    // A session of a failed authentication must not be resumed.
+    forget_tls_session(env_.tls, engine_.get());
 }
 
 bool EapTlsServer::is_done() const { return phase_ == Phase::kSucceeded || phase_ == Phase::kFailed; }

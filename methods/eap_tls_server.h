@@ -60,7 +60,6 @@ private:
     Status on_ack();
     void succeed();
     void fail(std::string reason);
-    void forget_session();
 
     ServerEnvironment env_;
     TlsExchange exchange_;

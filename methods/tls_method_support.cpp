@@ -94,4 +94,43 @@ void forget_tls_session(tls::Context* context, const tls::Engine* engine) {
     if (store != nullptr && !id.empty()) store->remove(id);
 }
 
+// The record: the method's Type octet, then the identity.
+void remember_successful_session(tls::Context* context, const tls::Engine* engine, Type type,
+                                 const std::string& identity) {
+    if (context == nullptr || engine == nullptr) return;
+    tls::SessionStore* store = context->config().session_store;
+    const Bytes id = engine->session_id();
+    if (store == nullptr || id.empty()) return;
+    ByteWriter record;
+    record.u8(static_cast<uint8_t>(type)).str(identity);
+    store->set_record(id, record.view());
+}
+
+Result<std::string> check_resumed_session(tls::Context* context, const tls::Engine* engine, Type type,
+                                          const std::string& expected_identity, const UserDatabase* users,
+                                          bool phase2_identity) {
+    if (context == nullptr || engine == nullptr) return make_error(ErrorCode::kInternal, "no TLS session");
+    tls::SessionStore* store = context->config().session_store;
+    if (store == nullptr) return std::string();
+    const std::optional<Bytes> record = store->record(engine->session_id());
+    if (!record) return std::string();
+    ByteReader reader(*record);
+    auto recorded_type = reader.u8();
+    if (!recorded_type) return make_error(ErrorCode::kMalformed, "empty session record");
+    const std::string identity = to_string(reader.rest());
+    if (*recorded_type != static_cast<uint8_t>(type)) {
+        return make_error(ErrorCode::kAuthFailed, std::string("session was established by EAP-") +
+                                                      type_name(*recorded_type) + ", not EAP-" +
+                                                      type_name(static_cast<uint8_t>(type)));
+    }
+    if (!expected_identity.empty() && expected_identity != identity) {
+        return make_error(ErrorCode::kAuthFailed, "session belongs to '" + identity + "', not '" +
+                                                      expected_identity + "'");
+    }
+    if (users != nullptr && users->find(identity, phase2_identity) == nullptr) {
+        return make_error(ErrorCode::kAuthFailed, "user '" + identity + "' is no longer in the user database");
+    }
+    return identity;
+}
+
 }  // namespace lanyard::eap

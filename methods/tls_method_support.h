@@ -10,6 +10,7 @@
 
 #include "common/bytes.h"
 #include "common/result.h"
+#include "methods/eap_config.h"
 #include "methods/eap_types.h"
 #include "methods/tls_common.h"
 #include "tls/tls_engine.h"
@@ -60,5 +61,18 @@ namespace lanyard::eap {
 // A server's session of a failed authentication must not be resumed: removes
 // the engine's session from the context's SessionStore (if any).
 void forget_tls_session(tls::Context* context, const tls::Engine* engine);
+
+// Server resumption policy: a TLS session becomes resumable only after the
+// method that created it succeeded, recorded with that method and identity;
+// a resumed handshake is accepted only by the same method and for a user who
+// is still in the user database (looked up as a phase 2 identity when
+// phase2_identity). expected_identity, when not empty, must equal the
+// recorded one. Gives the recorded identity. A store that keeps no records
+// cannot enforce this: then the identity is empty and the check passes.
+void remember_successful_session(tls::Context* context, const tls::Engine* engine, Type type,
+                                 const std::string& identity);
+Result<std::string> check_resumed_session(tls::Context* context, const tls::Engine* engine, Type type,
+                                          const std::string& expected_identity, const UserDatabase* users,
+                                          bool phase2_identity);
 
 }  // namespace lanyard::eap

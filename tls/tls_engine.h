@@ -51,6 +51,19 @@ public:
     virtual std::optional<Bytes> get(ByteView session_id) = 0;
     // Server: the session must not be resumed any more.
     virtual void remove(ByteView session_id) = 0;
+    // The owner's record of why a session may be resumed (for EAP: the method
+    // and the identity that succeeded with it). A store that keeps records
+    // offers a session for resumption only once it has one, so a session of
+    // an authentication that never succeeded is never resumed. By default a
+    // store keeps none.
+    virtual void set_record(ByteView session_id, ByteView record) {
+        (void)session_id;
+        (void)record;
+    }
+    virtual std::optional<Bytes> record(ByteView session_id) {
+        (void)session_id;
+        return std::nullopt;
+    }
 };
 
 struct Config {

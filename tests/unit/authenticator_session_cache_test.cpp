@@ -10,13 +10,20 @@ using namespace lanyard::authenticator;
 namespace {
 Bytes id(uint8_t n) { return Bytes(32, n); }
 const Bytes kSession = {1, 2, 3, 4};
+const Bytes kRecord = {13, 'u'};  // EAP-TLS, identity "u"
+
+// A session as the EAP server leaves it: stored, then its method succeeded.
+void put_confirmed(TlsSessionCache& cache, const Bytes& session_id, const Bytes& session = kSession) {
+    cache.put(session_id, session);
+    cache.set_record(session_id, kRecord);
+}
 }  // namespace
 
 TEST_CASE("tls session cache: a stored session is found until its lifetime ends") {
     FakeClock clock;
     TlsSessionCache cache(clock, seconds(3600));
     CHECK(cache.enabled());
-    cache.put(id(1), kSession);
+    put_confirmed(cache, id(1));
     CHECK(cache.size() == 1);
     clock.advance(seconds(3599));
     auto got = cache.get(id(1));
@@ -52,9 +59,9 @@ TEST_CASE("tls session cache: expire() sweeps, remove() forgets, storing again r
     cache.remove(id(2));
     CHECK(cache.size() == 0);
     CHECK(cache.stats().removed == 1);
-    cache.put(id(3), kSession);
+    put_confirmed(cache, id(3));
     clock.advance(seconds(9));
-    cache.put(id(3), Bytes{9});  // replaced: new value, new lifetime
+    put_confirmed(cache, id(3), Bytes{9});  // replaced: new value, new lifetime
     clock.advance(seconds(9));
     auto got = cache.get(id(3));
     REQUIRE(got.has_value());
@@ -65,7 +72,7 @@ TEST_CASE("tls session cache: bounded; the oldest goes first; malformed ids are 
     FakeClock clock;
     TlsSessionCache cache(clock, seconds(100), 3);
     for (uint8_t i = 1; i <= 5; ++i) {
-        cache.put(id(i), kSession);
+        put_confirmed(cache, id(i));
         clock.advance(seconds(1));
     }
     CHECK(cache.size() == 3);
@@ -78,4 +85,22 @@ TEST_CASE("tls session cache: bounded; the oldest goes first; malformed ids are 
     cache.put(id(9), Bytes{});              // empty session
     CHECK(cache.size() == 3);
     CHECK(cache.get(id(5)).has_value());
+}
+
+TEST_CASE("tls session cache: a session is resumable only once its authentication succeeded (record set)") {
+    FakeClock clock;
+    TlsSessionCache cache(clock, seconds(100));
+    cache.put(id(1), kSession);
+    CHECK_FALSE(cache.get(id(1)).has_value());  // handshake done, EAP not (yet) successful
+    CHECK(cache.stats().unconfirmed == 1);
+    CHECK_FALSE(cache.record(id(1)).has_value());
+    cache.set_record(id(1), kRecord);
+    CHECK(cache.record(id(1)) == kRecord);
+    CHECK(cache.get(id(1)) == kSession);
+    cache.put(id(1), Bytes{7});                 // a new session under the same id: unconfirmed again
+    CHECK_FALSE(cache.get(id(1)).has_value());
+    cache.set_record(id(2), kRecord);           // no such session: nothing stored
+    CHECK(cache.size() == 1);
+    cache.set_record(id(1), Bytes(TlsSessionCache::kMaxRecordLength + 1, 1));  // oversized: refused
+    CHECK_FALSE(cache.record(id(1)).has_value());
 }

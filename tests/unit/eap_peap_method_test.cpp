@@ -97,6 +97,7 @@ struct Harness {
     int user_peap_version = -1;
     std::vector<Type> inner_methods = {Type::kMd5Challenge};
     std::string server_password = kPassword;
+    std::string server_inner_identity = kIdentity;  // the phase 2 user the server knows
     tls::SessionStore* store = nullptr;
     // Peer: a per-network-block session cache (lanyard-supplicant's); when
     // set it replaces saved_session.
@@ -170,7 +171,7 @@ struct Harness {
         outer.methods = {Type::kPeap};
         outer.peap_version = user_peap_version;
         UserRecord inner;
-        inner.identity = kIdentity;
+        inner.identity = server_inner_identity;
         inner.phase2 = true;
         inner.methods = inner_methods;
         inner.password = SecretBytes(as_bytes(server_password));
@@ -718,4 +719,21 @@ TEST_CASE("PEAP resumption counted: full, resumed, lifetime expired -> full, oth
     CHECK(full == 3);
     CHECK(resumed == 2);
     CHECK(server_cache.stats().expired >= 1);
+}
+
+TEST_CASE("PEAP server refuses to resume a session whose user left the user database") {
+    require_builtin_mschapv2_gtc();
+    FakeClock server_clock;
+    authenticator::TlsSessionCache server_cache(server_clock, seconds(300));
+    Harness h;
+    h.phase2 = "auth=MSCHAPV2";
+    h.inner_methods = {Type::kMschapV2};
+    h.store = &server_cache;
+    check_success(h.run());
+    h.server_inner_identity = "somebody-else@lanyard.test";  // alice removed from eap_user
+    const Run r = h.run();
+    CHECK(r.server_resumed);      // the TLS session itself resumed ...
+    check_failure(r);             // ... but the server refused the fast reconnect
+    CHECK(r.auth_result.reason.find("no longer in the user database") != std::string::npos);
+    CHECK(server_cache.size() == 0);  // and forgot the session
 }
