@@ -22,17 +22,10 @@ Result<std::unique_ptr<AuthenticatorDaemon>> AuthenticatorDaemon::create(EventLo
     const HostapdConfig& c = d->setup_.config;
     for (const config::Warning& w : d->setup_.warnings) LOG_WARN(kLog, "%s", w.to_string().c_str());
 
-    if (c.tls_session_lifetime > 0) {
-        d->session_cache_ = std::make_unique<TlsSessionCache>(loop.clock(), seconds(c.tls_session_lifetime));
-    }
-    if (!c.server_cert.empty()) {
-        auto ctx = tls::make_context(tls_config_for(d->setup_, d->session_cache_.get()));
-        if (!ctx) {
-            return config::Site{c.file, c.line_of("server_cert"), "server_cert"}.error(
-                "cannot set up the TLS server: " + ctx.error().to_string());
-        }
-        d->tls_ = std::move(*ctx);
-    }
+    auto tls = open_server_tls(d->setup_, loop.clock());
+    if (!tls) return tls.error();
+    d->session_cache_ = std::move(tls->cache);
+    d->tls_ = std::move(tls->context);
     d->authenticator_ = std::make_unique<Authenticator>(
         loop, driver, server_environment(d->setup_, random, d->tls_.get()), authenticator_settings(c));
     d->ctrl_ = std::make_unique<AuthenticatorCtrl>(*d->authenticator_, [&loop] { loop.stop(); });

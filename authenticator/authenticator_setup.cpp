@@ -20,8 +20,13 @@ Status check_supported(const HostapdConfig& c) {
             return error_at(c, "driver",
                             "driver=nl80211 is not supported yet by lanyard-authenticator (use driver=wired)");
         case Driver::kNone:
-            return error_at(c, "driver",
-                            "driver=none (RADIUS server mode) is not supported yet by lanyard-authenticator");
+            // hostapd's RADIUS-server-only mode: no port, the integrated EAP
+            // server answers NASes listed in radius_server_clients.
+            if (c.radius_server_clients.empty())
+                return error_at(c, "driver", "driver=none (RADIUS server) needs radius_server_clients");
+            if (!c.eap_server)
+                return error_at(c, "eap_server", "driver=none (RADIUS server) needs eap_server=1");
+            return ok_status();
     }
     if (!c.ieee8021x) {
         return error_at(c, "ieee8021x", "ieee8021x=1 is required (only IEEE 802.1X port authentication is implemented)");
@@ -84,6 +89,18 @@ tls::Config tls_config_for(const AuthenticatorSetup& setup, tls::SessionStore* s
     // RFC 5216 §2.1.1: EAP-TLS authenticates the peer by its certificate.
     t.require_peer_certificate = setup.serves_tls;
     t.session_store = setup.config.tls_session_lifetime > 0 ? store : nullptr;
+    return t;
+}
+
+Result<ServerTls> open_server_tls(const AuthenticatorSetup& setup, const Clock& clock) {
+    const HostapdConfig& c = setup.config;
+    ServerTls t;
+    if (c.tls_session_lifetime > 0) t.cache = std::make_unique<TlsSessionCache>(clock, seconds(c.tls_session_lifetime));
+    if (!c.server_cert.empty()) {
+        auto ctx = tls::make_context(tls_config_for(setup, t.cache.get()));
+        if (!ctx) return error_at(c, "server_cert", "cannot set up the TLS server: " + ctx.error().to_string());
+        t.context = std::move(*ctx);
+    }
     return t;
 }
 

@@ -10,6 +10,7 @@
 
 #include "authenticator/authenticator.h"
 #include "authenticator/hostapd_config.h"
+#include "authenticator/tls_session_cache.h"
 #include "common/config_lexer.h"
 #include "common/result.h"
 #include "methods/eap_config.h"
@@ -24,8 +25,9 @@ struct AuthenticatorSetup {
     bool serves_tls = false;                          // some user may use EAP-TLS
 };
 
-// Modes this version runs: driver=wired, ieee8021x=1, eap_server=1.
-// driver=nl80211 and driver=none (RADIUS server), and eap_server=0 with an
+// Modes this version runs: driver=wired with ieee8021x=1 and eap_server=1,
+// and driver=none (RADIUS server) with eap_server=1 and
+// radius_server_clients. driver=nl80211 and eap_server=0 with an
 // auth_server_addr (RADIUS client) are refused as "not supported yet".
 Status check_supported(const HostapdConfig& config);
 
@@ -41,6 +43,15 @@ AuthenticatorSettings authenticator_settings(const HostapdConfig& config);
 // client certificate required when EAP-TLS is served, and the session store
 // when tls_session_lifetime > 0.
 tls::Config tls_config_for(const AuthenticatorSetup& setup, tls::SessionStore* store);
+
+// The TLS server context and its session cache (hostapd's
+// tls_session_lifetime), built once per daemon; either may be null (no
+// server_cert: no TLS method; lifetime 0: no resumption).
+struct ServerTls {
+    std::unique_ptr<TlsSessionCache> cache;
+    std::unique_ptr<tls::Context> context;
+};
+Result<ServerTls> open_server_tls(const AuthenticatorSetup& setup, const Clock& clock);
 
 // The EAP server's environment: users, random, TLS context, and hostapd's
 // fragment_size (Flags + Length + Data octets, tls_common.h kTypeData).

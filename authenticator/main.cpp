@@ -1,5 +1,5 @@
 // lanyard-authenticator: wired IEEE 802.1X authenticator with the
-// integrated EAP server, configured by hostapd.conf (see
+// integrated EAP server, or (driver=none) a RADIUS server, configured by hostapd.conf (see
 // authenticator_cmdline.h for the command line). main() owns what touches
 // the OS-specific drivers (AF_PACKET, libpcap); the rest is in the library.
 #include <cstdio>
@@ -8,6 +8,7 @@
 
 #include "authenticator/authenticator_cmdline.h"
 #include "authenticator/authenticator_daemon.h"
+#include "authenticator/radius_server_daemon.h"
 #include "authenticator/authenticator_setup.h"
 #include "common/daemon.h"
 #include "common/event_loop.h"
@@ -30,6 +31,22 @@ int fail(const std::string& message) {
     return 1;
 }
 
+// driver=none: the RADIUS server only (authenticator/radius_server_daemon.h).
+int run_radius_server(const AuthenticatorCmdline& cmd, EventLoop& loop, AuthenticatorSetup setup) {
+    int rc = 0;
+    {
+        auto daemon = RadiusServerDaemon::create(loop, std::move(setup), SystemRandom::instance());
+        if (!daemon) return fail(daemon.error().detail);
+        if (Status st = daemonize_and_write_pid(cmd.daemon); !st) return fail(st.error().detail);
+        if (Status st = (*daemon)->run(); !st) {
+            LOG_ERROR("authenticator", "event loop failed: %s", st.error().to_string().c_str());
+            rc = 1;
+        }
+    }
+    remove_pid_file(cmd.daemon);
+    return rc;
+}
+
 int run(const AuthenticatorCmdline& cmd) {
     if (Status s = setup_logging(cmd.daemon); !s) return fail(s.error().detail);
     auto setup = load_authenticator_setup(cmd.config_file);
@@ -37,6 +54,7 @@ int run(const AuthenticatorCmdline& cmd) {
 
     auto loop = EventLoop::create();
     if (!loop) return fail(loop.error().to_string());
+    if (setup->config.driver == authenticator::Driver::kNone) return run_radius_server(cmd, **loop, std::move(*setup));
 
     WiredOptions wired;
     wired.interface_name = setup->config.interface;
