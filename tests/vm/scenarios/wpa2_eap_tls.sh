@@ -20,6 +20,8 @@ vm_start_wpa_supplicant $c-sta wlan1 "$w/wpas.conf" "$w/wpas.log" ||
   { not_ok $c-sta "wpa_supplicant did not start: $(tail -3 "$w/wpas.log" | tr '\n' ' ')"; vm_finish; }
 wpas=$LYD_LAST_PID
 if vm_check_connected $c "$w/hapd.log" "$w/wpas.log"; then
+  if grep -Eq 'CTRL-EVENT-EAP-METHOD .*\(TLS\) selected' "$w/wpas.log"; then ok $c-method
+  else not_ok $c-method "wpa_supplicant log does not show EAP-TLS selected"; fi
   vm_check_data $c
   vm_stop "$wpas"
   wait_for_log "$w/hapd.log" 'AP-STA-DISCONNECTED' 10 ||
