@@ -3,6 +3,7 @@
 #include <csignal>
 
 #include "common/log.h"
+#include "supplicant/peer_setup.h"
 #include "supplicant/supplicant_ctrl.h"
 
 namespace lanyard::supplicant {
@@ -26,14 +27,9 @@ Result<std::unique_ptr<SupplicantDaemon>> SupplicantDaemon::create(EventLoop& lo
     const NetworkBlock& network = config.networks[d->setup_.network_id];
 
     // One client TLS context per network block, built once (phase 1 only).
-    if (network.allows_tls_method()) {
-        auto tls_config = tls_client_config(config, network, d->setup_.validate);
-        if (!tls_config) return tls_config.error();
-        auto context = tls::make_context(*tls_config);
-        if (!context) {
-            return make_error(context.error().code, config.file + ":" + std::to_string(network.line) +
-                                                        ": TLS credentials: " + context.error().detail);
-        }
+    {
+        auto context = make_network_tls_context(config, network, d->setup_.validate);
+        if (!context) return context.error();
         d->tls_ = std::move(*context);
     }
 

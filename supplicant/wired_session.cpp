@@ -2,6 +2,7 @@
 
 #include "common/log.h"
 #include "methods/eap_types.h"
+#include "supplicant/peer_setup.h"
 
 namespace lanyard::supplicant {
 
@@ -10,17 +11,6 @@ namespace {
 constexpr uint8_t kPacketTypeStart = 1;
 // IEEE 802.11 reason 3, WLAN_REASON_DEAUTH_LEAVING: what wpa_supplicant reports at deinit.
 constexpr int kReasonDeauthLeaving = 3;
-
-eap::PeerEnvironment make_env(const eap::PeerCredentials& credentials, tls::Context* tls, TlsSessionCache& cache,
-                              RandomSource& random, size_t network_id) {
-    eap::PeerEnvironment env;
-    env.credentials = &credentials;
-    env.random = &random;
-    env.tls = tls;
-    env.load_tls_session = cache.loader(network_id);
-    env.save_tls_session = cache.saver(network_id);
-    return env;
-}
 
 std::string method_label(std::optional<eap::Type> method) {
     return method ? eap::type_name(static_cast<uint8_t>(*method)) : "(no method)";
@@ -43,7 +33,7 @@ WiredSession::WiredSession(EventLoop& loop, Driver& driver, const eap::PeerCrede
       driver_(driver),
       events_(events),
       config_(std::move(config)),
-      adapter_(make_env(credentials, tls, cache, random, config_.network_id), *this, config_.peer),
+      adapter_(make_peer_environment(credentials, tls, cache, random, config_.network_id), *this, config_.peer),
       port_(driver.own_address(), config_.port, adapter_, *this) {}
 
 WiredSession::~WiredSession() {
