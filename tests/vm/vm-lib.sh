@@ -30,8 +30,9 @@
 #   LANYARD_VM_MODPROBE ("modprobe -d DIR": the guest kernel's modules).
 #
 # FUNCTIONS
-#   vm_init NAME            lyd_init NAME; at exit the work dir (logs, configs)
-#                           is copied to $RESULT_DIR/work before cleanup
+#   vm_init NAME            lyd_init NAME; at exit the work dir LYD_WORK (logs,
+#                           configs) moves to $RESULT_DIR/work, which run-vm.sh
+#                           keeps on the host when anything failed
 #   vm_finish               lyd_finish
 #   vm_phy IFACE [NS]       the wiphy (phyN) of a wireless interface
 #   vm_move_wlan IFACE NS   moves IFACE's wiphy into our namespace NS (SHORT
@@ -77,8 +78,11 @@ vm_cleanup() {
   local rc=$?
   if [ "$LYD_CLEANED" -eq 0 ]; then
     lyd_case_cleanup
+    # The guest's /tmp vanishes at power-off: keep the work dir in RESULT_DIR
+    # (on the host: RESULTS_DIR/results/SCENARIO/work).
     if [ -n "${RESULT_DIR:-}" ] && [ -n "$LYD_WORK" ] && [ -d "$LYD_WORK" ]; then
-      mkdir -p "$RESULT_DIR/work" && cp -a "$LYD_WORK"/. "$RESULT_DIR/work/" 2> /dev/null
+      mkdir -p "$RESULT_DIR/work" && cp -a "$LYD_WORK"/. "$RESULT_DIR/work/" 2> /dev/null &&
+        rm -rf "$LYD_WORK"
     fi
   fi
   (exit "$rc")
