@@ -51,7 +51,7 @@ if [ ! -s "$KROOT/lib/modules/$KVER/modules.dep" ]; then
 fi
 
 stage=$(mktemp -d "$CACHE/.initramfs.XXXXXX")
-trap 'rm -rf "$stage"' EXIT
+trap 'rm -rf "$stage" "$stage.cpio.gz"' EXIT
 mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,host,etc/lanyard-vm,lib/modules/"$KVER"}
 cp "$BUSYBOX" "$stage/bin/busybox"
 
@@ -130,8 +130,10 @@ poweroff -f
 INIT
 chmod 755 "$stage/init"
 
-rm -f "$CACHE"/initramfs-*.cpio.gz
 (cd "$stage" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet -R 0:0) |
-  gzip -6 > "$out.tmp"
-mv "$out.tmp" "$out"
+  gzip -6 > "$stage.cpio.gz"
+mv "$stage.cpio.gz" "$out"   # atomic: a concurrent run sees all or nothing
+for old in "$CACHE"/initramfs-*.cpio.gz; do
+  [ "$old" = "$out" ] || rm -f "$old"
+done
 echo "$out"

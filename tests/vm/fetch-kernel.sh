@@ -14,8 +14,15 @@ CACHE=${LANYARD_VM_CACHE:-/var/cache/lanyard-vm}
 mkdir -p "$CACHE/kernel"
 
 # Name of the versioned image package, e.g. linux-image-6.1.0-56-amd64.
-pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-  sed -nE 's/^ *Depends: (linux-image-[0-9][^ ]*-amd64)$/\1/p' | head -1 || true)
+resolve() {
+  apt-cache depends linux-image-amd64 2> /dev/null |
+    sed -nE 's/^ *Depends: (linux-image-[0-9][^ ]*-amd64)$/\1/p' | head -1
+}
+pkg=$(resolve || true)
+if [ -z "$pkg" ] && [ ! -e "$CACHE/kernel/current/.complete" ] && [ "$(id -u)" -eq 0 ]; then
+  apt-get update -qq || true   # a fresh machine may have no package lists yet
+  pkg=$(resolve || true)
+fi
 if [ -z "$pkg" ]; then
   if [ -e "$CACHE/kernel/current/.complete" ]; then
     echo "vm-kernel: apt-cache has no linux-image-amd64 (run apt-get update); keeping $(readlink "$CACHE/kernel/current")"
@@ -51,4 +58,9 @@ rm -rf "$dest"
 mv "$tmp/root" "$dest"
 touch "$dest/.complete"
 ln -sfn "$version" "$CACHE/kernel/current"
+# Older kernels (about 400 MB each) are not needed any more.
+for old in "$CACHE"/kernel/*/; do
+  old=${old%/}
+  case $(basename "$old") in "$version"|current) ;; *) rm -rf "$old" ;; esac
+done
 echo "vm-kernel: $version unpacked in $dest"

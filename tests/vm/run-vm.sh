@@ -22,7 +22,8 @@
 # LANYARD_VM_SCENARIO_TIMEOUT seconds per scenario (150),
 # LANYARD_VM_TIMEOUT seconds for the whole VM (default 90 + 20 + per-scenario
 # timeout for each scenario, at most 540), LANYARD_VM_MEM MiB (1024),
-# LANYARD_VM_SMP (1), LANYARD_VM_KEEP=1 keeps the results dir, BUILD_ROOT,
+# LANYARD_VM_SMP (1), LANYARD_VM_QEMU_ARGS (extra qemu arguments, split on
+# spaces), LANYARD_VM_KEEP=1 keeps the results dir, BUILD_ROOT,
 # PKI_DIR (default build, build/pki), QEMU (qemu-system-x86_64).
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -143,12 +144,13 @@ trap 'echo "# vm: terminated"; exit 143' TERM HUP
 
 echo "# vm: kernel $KVER, ${#scenarios[@]} scenario(s), $RADIOS radios, -smp ${LANYARD_VM_SMP:-1}, bound ${OVERALL}s, results in $RES"
 T_QEMU=$(now_ms)
+# shellcheck disable=SC2086  # LANYARD_VM_QEMU_ARGS: extra words, split on purpose
 "$QEMU" -accel tcg -m "${LANYARD_VM_MEM:-1024}" -smp "${LANYARD_VM_SMP:-1}" \
   -nodefaults -no-user-config -display none -monitor none -no-reboot \
   -serial "file:$RES/console.log" \
   -kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$INITRD" \
   -append "console=ttyS0 panic=-1 quiet loglevel=4 mitigations=off" \
-  -device virtio-rng-pci \
+  -device virtio-rng-pci ${LANYARD_VM_QEMU_ARGS:-} \
   -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
   -virtfs "local,path=$RES,mount_tag=io,security_model=none,multidevs=remap" \
   < /dev/null > "$RES/qemu.log" 2>&1 &
