@@ -30,7 +30,9 @@ void GroupKeyAuthority::generate(uint8_t gtk_id, uint16_t igtk_id) {
         return key;
     };
     keys_.gtk.key_id = gtk_id;
-    keys_.gtk.tx = true;
+    // §12.7.2 Figure 12-35: Tx is set only when the pairwise cipher is
+    // "use group cipher suite"; never here (hostapd sends 0 too).
+    keys_.gtk.tx = false;
     keys_.gtk.key = fresh_key(cipher_key_length(keys_.group_cipher));
     keys_.gtk_rsc = {};
     if (keys_.group_management_cipher != 0) {

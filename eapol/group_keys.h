@@ -27,7 +27,7 @@ namespace lanyard::eapol {
 
 struct GroupKeys {
     uint32_t group_cipher = 0;
-    GtkKde gtk;                        // key_id 1 or 2, tx set
+    GtkKde gtk;                        // key_id 1 or 2, tx clear
     std::array<uint8_t, 8> gtk_rsc{};  // sent as the Key RSC of message 3 / group message 1
     std::optional<IgtkKde> igtk;       // key_id 4 or 5, with MFP
     uint32_t group_management_cipher = 0;
