@@ -11,7 +11,7 @@ MODROOT=/run/lanyard-vm/modroot
 . "$IO/run.env"
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/tmp LANG=C LC_ALL=C
-export LANYARD_ROOT BUILD_ROOT PKI_DIR
+export LANYARD_ROOT BUILD_ROOT PKI_DIR VM_DEBUG
 export LANYARD_VM_MODPROBE="modprobe -d $MODROOT"
 now_ms() { date +%s%3N; }
 now_ms > "$IO/booted_ms"

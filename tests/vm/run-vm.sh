@@ -22,7 +22,8 @@
 # LANYARD_VM_SCENARIO_TIMEOUT seconds per scenario (150),
 # LANYARD_VM_TIMEOUT seconds for the whole VM (default 90 + 20 + per-scenario
 # timeout for each scenario, at most 540), LANYARD_VM_MEM MiB (1024),
-# LANYARD_VM_SMP (1), LANYARD_VM_QEMU_ARGS (extra qemu arguments, split on
+# LANYARD_VM_SMP (1), LANYARD_VM_DEBUG=1 (VM_DEBUG=1 in the scenarios:
+# hostapd/wpa_supplicant -dd), LANYARD_VM_QEMU_ARGS (extra qemu arguments, split on
 # spaces), LANYARD_VM_KEEP=1 keeps the results dir, BUILD_ROOT,
 # PKI_DIR (default build, build/pki), QEMU (qemu-system-x86_64).
 set -u
@@ -123,6 +124,7 @@ done
   echo "LANYARD_VM_SCENARIO_TIMEOUT='$SCENARIO_TIMEOUT'"
   echo "LANYARD_VM_SCENARIOS='${scenarios[*]}'"
   echo "LANYARD_VM_KEEP_PATHS='${keep# }'"
+  echo "VM_DEBUG='${LANYARD_VM_DEBUG:-0}'"
 } > "$RES/run.env"
 
 n=${#scenarios[@]}
