@@ -1,0 +1,229 @@
+// Check of the nl80211 drivers on real cfg80211 (mac80211_hwsim in the VM,
+// tests/vm/scenarios/nl80211_driver_check.sh). Not part of the Makefile
+// build: the scenario's header says how to build it against liblanyard_os.a.
+//
+//   nl80211_check --ap wlan0 --sta wlan1 [--ssid NAME] [--channel N]
+//                 [--timeout-s N] [--packet-socket] [-d]
+//
+// One process, both drivers: an open (no RSN) AP on one radio, a station
+// on the other. Prints "ok NAME" / "not ok NAME: reason" for: the wiphy
+// probe of both radios, AP start, scan + CONNECT, the AP seeing the station
+// arrive (with its association IEs), one EAPOL frame each way over the
+// control port (or the packet socket with --packet-socket), port
+// authorization on both sides, pairwise/group/integrity key installation
+// followed by one more EAPOL frame each way (now protected with the
+// installed CCMP key), and the station's disconnect reaching the AP.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <string>
+
+#include "common/event_loop.h"
+#include "common/hex.h"
+#include "common/log.h"
+#include "drivers/nl80211/access_point_driver.h"
+#include "drivers/nl80211/station_driver.h"
+
+using namespace lanyard;
+
+namespace {
+
+int failures = 0;
+
+void report(bool ok, const std::string& name, const std::string& why = "") {
+    if (ok) {
+        std::printf("ok %s\n", name.c_str());
+    } else {
+        std::printf("not ok %s: %s\n", name.c_str(), why.c_str());
+        ++failures;
+    }
+    std::fflush(stdout);
+}
+
+// EAPOL version 2, EAP-Packet: EAP-Request/Identity (id 7) and the
+// Response/Identity "check" (RFC 3748 §5.1).
+const Bytes kRequest = *from_hex("0200000501070005 01");
+const Bytes kResponse = *from_hex("0200000a 0207000a 01636865636b");
+
+struct ApSide : DriverListener {
+    Nl80211AccessPointDriver* driver = nullptr;
+    MacAddress arrived;
+    MacAddress left;
+    Bytes last_frame;
+    MacAddress last_source;
+    int frames = 0;
+    void on_eapol_frame(const MacAddress& source, const MacAddress&, ByteView pdu) override {
+        last_source = source;
+        last_frame.assign(pdu.begin(), pdu.end());
+        ++frames;
+    }
+    void on_station_arrived(const MacAddress& station) override { arrived = station; }
+    void on_station_left(const MacAddress& station) override { left = station; }
+};
+
+struct StaSide : DriverListener, Nl80211StationListener {
+    Nl80211StationDriver* driver = nullptr;
+    bool connected = false;
+    bool disconnected = false;
+    std::string failure;
+    Bytes last_frame;
+    MacAddress last_source;
+    int frames = 0;
+    void on_eapol_frame(const MacAddress& source, const MacAddress&, ByteView pdu) override {
+        last_source = source;
+        last_frame.assign(pdu.begin(), pdu.end());
+        ++frames;
+    }
+    void on_connected(const ScanBss&) override { connected = true; }
+    void on_connect_failed(const Error& error) override { failure = error.detail; }
+    void on_disconnected(uint16_t, bool) override { disconnected = true; }
+};
+
+bool run_until(EventLoop& loop, int seconds, const std::function<bool()>& done) {
+    const TimePoint deadline = loop.clock().now() + std::chrono::seconds(seconds);
+    while (!done()) {
+        if (loop.clock().now() >= deadline) return false;
+        auto ran = loop.run_once(Duration(100));
+        if (!ran) return false;
+    }
+    return true;
+}
+
+KeyInstallRequest key(KeyKind kind, uint32_t cipher, uint8_t index, const MacAddress& peer, uint8_t fill) {
+    KeyInstallRequest request;
+    request.kind = kind;
+    request.cipher_suite = cipher;
+    request.key_index = index;
+    request.peer = peer;
+    Bytes material(16, fill);
+    request.key = SecretBytes(material);
+    return request;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string ap_if, sta_if, ssid = "lanyard-nl80211-check";
+    unsigned channel = 1;
+    int timeout = 60;
+    bool packet_socket = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+        if (arg == "--ap") ap_if = next();
+        else if (arg == "--sta") sta_if = next();
+        else if (arg == "--ssid") ssid = next();
+        else if (arg == "--channel") channel = static_cast<unsigned>(std::atoi(next().c_str()));
+        else if (arg == "--timeout-s") timeout = std::atoi(next().c_str());
+        else if (arg == "--packet-socket") packet_socket = true;
+        else if (arg == "-d") set_log_level(LogLevel::kDebug);
+        else {
+            std::fprintf(stderr, "usage: nl80211_check --ap IF --sta IF [--ssid S] [--channel N] [--timeout-s N] [--packet-socket] [-d]\n");
+            return 2;
+        }
+    }
+    if (ap_if.empty() || sta_if.empty()) {
+        std::fprintf(stderr, "nl80211_check: --ap and --sta are required\n");
+        return 2;
+    }
+    auto loop_result = EventLoop::create();
+    if (!loop_result) return 1;
+    EventLoop& loop = **loop_result;
+
+    Nl80211AccessPointOptions ap_options;
+    ap_options.common.interface_name = ap_if;
+    ap_options.ssid = to_bytes(ssid);
+    ap_options.channel = channel;
+    ap_options.common.force_packet_socket = packet_socket;
+    auto ap = Nl80211AccessPointDriver::open(loop, ap_options);
+    report(ap.ok(), "nl80211-ap-start", ap ? "" : ap.error().to_string());
+    if (!ap) return 1;
+    ApSide ap_side;
+    ap_side.driver = ap->get();
+    (*ap)->set_listener(&ap_side);
+    std::printf("# ap: %s; SME in %s; EAPOL via %s\n", (*ap)->capabilities().describe().c_str(),
+                (*ap)->user_space_sme() ? "user space" : "the device", eapol_transport_name((*ap)->transport()));
+    report((*ap)->capabilities().supports_interface_type(3 /* NL80211_IFTYPE_AP */) &&
+               (*ap)->capabilities().supports_cipher(kCipherCcmp128) &&
+               (*ap)->capabilities().supports_cipher(kCipherBipCmac128),
+           "nl80211-probe", "hwsim wiphy should list AP, CCMP-128 and BIP-CMAC-128");
+
+    Nl80211StationOptions sta_options;
+    sta_options.common.interface_name = sta_if;
+    sta_options.scan_timeout = Duration(20000);
+    sta_options.common.force_packet_socket = packet_socket;
+    auto sta = Nl80211StationDriver::open(loop, sta_options);
+    report(sta.ok(), "nl80211-sta-open", sta ? "" : sta.error().to_string());
+    if (!sta) return 1;
+    StaSide sta_side;
+    sta_side.driver = sta->get();
+    (*sta)->set_listener(&sta_side);
+    (*sta)->set_station_listener(&sta_side);
+
+    ConnectParameters connect;
+    connect.ssid = to_bytes(ssid);
+    connect.frequency_mhz = (*ap)->frequency_mhz();
+    Status started = (*sta)->connect(connect);
+    if (!started) {
+        report(false, "nl80211-connect", started.error().to_string());
+        return 1;
+    }
+    const bool connected = run_until(loop, timeout, [&] { return sta_side.connected || !sta_side.failure.empty(); });
+    report(connected && sta_side.connected, "nl80211-connect",
+           sta_side.failure.empty() ? "no CONNECT event in time" : sta_side.failure);
+    if (!sta_side.connected) return 1;
+    const MacAddress bssid = (*sta)->current_bss()->bssid;
+    const MacAddress station = (*sta)->own_address();
+    report(bssid == (*ap)->own_address(), "nl80211-bssid", "connected to " + bssid.to_string());
+
+    run_until(loop, 10, [&] { return ap_side.arrived == station; });
+    report(ap_side.arrived == station, "nl80211-ap-station-arrived", "no on_station_arrived for " + station.to_string());
+    report((*ap)->station_association_ies(station) != nullptr && !(*ap)->station_rsn_element(station),
+           "nl80211-ap-association-ies", "association IEs missing (or an RSN element on an open network)");
+
+    // One EAPOL frame each way, before any key.
+    Status sent = (*ap)->send_eapol(station, kRequest);
+    run_until(loop, 10, [&] { return sta_side.frames >= 1; });
+    report(sent.ok() && sta_side.frames >= 1 && equal_bytes(sta_side.last_frame, kRequest) && sta_side.last_source == bssid,
+           "nl80211-eapol-ap-to-sta", sent ? "station received " + std::to_string(sta_side.frames) + " frames" : sent.error().to_string());
+    sent = (*sta)->send_eapol(bssid, kResponse);
+    run_until(loop, 10, [&] { return ap_side.frames >= 1; });
+    report(sent.ok() && ap_side.frames >= 1 && equal_bytes(ap_side.last_frame, kResponse) && ap_side.last_source == station,
+           "nl80211-eapol-sta-to-ap", sent ? "AP received " + std::to_string(ap_side.frames) + " frames" : sent.error().to_string());
+
+    // Keys: the same CCMP TK on both ends, a GTK, and an IGTK on the AP.
+    Status keys = (*ap)->install_key(key(KeyKind::kPairwise, kCipherCcmp128, 0, station, 0x11));
+    if (keys) keys = (*sta)->install_key(key(KeyKind::kPairwise, kCipherCcmp128, 0, bssid, 0x11));
+    if (keys) keys = (*ap)->install_key(key(KeyKind::kGroup, kCipherCcmp128, 1, MacAddress::broadcast(), 0x22));
+    if (keys) keys = (*sta)->install_key(key(KeyKind::kGroup, kCipherCcmp128, 1, MacAddress::broadcast(), 0x22));
+    report(keys.ok(), "nl80211-keys", keys ? "" : keys.error().to_string());
+    Status igtk = (*ap)->install_key(key(KeyKind::kIntegrityGroup, kCipherBipCmac128, 4, MacAddress::broadcast(), 0x33));
+    report(igtk.ok(), "nl80211-igtk", igtk ? "" : igtk.error().to_string());
+
+    Status authorized = (*ap)->set_port_state(station, PortState::kAuthorized);
+    if (authorized) authorized = (*sta)->set_port_state(bssid, PortState::kAuthorized);
+    report(authorized.ok() && (*ap)->port_state(station) == PortState::kAuthorized, "nl80211-authorize",
+           authorized ? "port state not recorded" : authorized.error().to_string());
+
+    if (keys) {
+        sent = (*ap)->send_eapol(station, kRequest);
+        run_until(loop, 10, [&] { return sta_side.frames >= 2; });
+        report(sent.ok() && sta_side.frames >= 2, "nl80211-eapol-protected-ap-to-sta",
+               sent ? "no frame after the keys" : sent.error().to_string());
+        sent = (*sta)->send_eapol(bssid, kResponse);
+        run_until(loop, 10, [&] { return ap_side.frames >= 2; });
+        report(sent.ok() && ap_side.frames >= 2, "nl80211-eapol-protected-sta-to-ap",
+               sent ? "no frame after the keys" : sent.error().to_string());
+    }
+
+    Status down = (*sta)->disconnect(3);
+    run_until(loop, 10, [&] { return ap_side.left == station; });
+    report(down.ok() && ap_side.left == station && (*sta)->link_state() == LinkState::kDown,
+           "nl80211-disconnect", down ? "the AP saw no on_station_left" : down.error().to_string());
+
+    sta->reset();
+    ap->reset();
+    std::printf("# nl80211_check: %d failure(s)\n", failures);
+    return failures == 0 ? 0 : 1;
+}
