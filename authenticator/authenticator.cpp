@@ -60,20 +60,13 @@ Status Authenticator::deauthenticate(const MacAddress& station) {
     if (it == sessions_.end()) return make_error(ErrorCode::kConfig, "no station " + station.to_string());
     LOG_INFO(kLog, "%s: STA %s deauthenticated by request", driver_.interface_name().c_str(),
              station.to_string().c_str());
-    it->second->port().set_port_enabled(false, loop_.clock().now());
-    erase(station);
+    close_station(station, DisconnectCause::kAdminReset);
     driver_.forget_station(station);  // reports on_station_left: already gone
     return ok_status();
 }
 
 void Authenticator::disconnect_all() {
-    const TimePoint now = loop_.clock().now();
-    for (const MacAddress& mac : stations()) {
-        auto it = sessions_.find(mac);
-        if (it == sessions_.end()) continue;
-        it->second->port().set_port_enabled(false, now);
-        erase(mac);
-    }
+    for (const MacAddress& mac : stations()) close_station(mac, DisconnectCause::kNasRequest);
 }
 
 void Authenticator::on_eapol_frame(const MacAddress& source, const MacAddress& /*destination*/, ByteView pdu) {
@@ -99,8 +92,7 @@ void Authenticator::on_station_left(const MacAddress& station) {
     auto it = sessions_.find(station);
     if (it == sessions_.end()) return;
     LOG_DEBUG(kLog, "%s: STA %s left", driver_.interface_name().c_str(), station.to_string().c_str());
-    it->second->port().set_port_enabled(false, loop_.clock().now());
-    erase(station);
+    close_station(station, DisconnectCause::kLostCarrier);
 }
 
 void Authenticator::on_link_state(LinkState state) {
@@ -120,11 +112,15 @@ StationSession* Authenticator::admit(const MacAddress& station) {
                   driver_.interface_name().c_str(), sessions_.size(), station.to_string().c_str());
         return nullptr;
     }
-    EapServerAdapter::Callbacks callbacks;
+    EapServerCallbacks callbacks;
     callbacks.started = [this, station] { emit("CTRL-EVENT-EAP-STARTED " + station.to_string()); };
     callbacks.finished = [this, station](const EapOutcome& outcome) { eap_finished(station, outcome); };
-    auto session = std::make_unique<StationSession>(station, settings_.port, env_, settings_.eap,
-                                                    static_cast<eapol::PortSink&>(*this), std::move(callbacks));
+    callbacks.deliver = [this, station](const eapol::EapServerResult& result) { eap_delivered(station, result); };
+    std::unique_ptr<StationEapServer> eap =
+        factory_ ? factory_(station, std::move(callbacks))
+                 : std::make_unique<EapServerAdapter>(env_, settings_.eap, std::move(callbacks));
+    auto session = std::make_unique<StationSession>(station, settings_.port, std::move(eap),
+                                                    static_cast<eapol::PortSink&>(*this));
     StationSession* raw = session.get();
     sessions_.emplace(station, std::move(session));
     ++stats_.stations_created;
@@ -150,11 +146,52 @@ bool Authenticator::make_room() {
     return true;
 }
 
+void Authenticator::close_station(const MacAddress& station, DisconnectCause cause) {
+    auto it = sessions_.find(station);
+    if (it == sessions_.end()) return;
+    pending_cause_ = cause;
+    it->second->port().set_port_enabled(false, loop_.clock().now());
+    pending_cause_ = DisconnectCause::kUserRequest;
+    erase(station);
+}
+
 void Authenticator::erase(const MacAddress& station) {
     auto it = sessions_.find(station);
     if (it == sessions_.end()) return;
     loop_.cancel_timer(it->second->timer);
+    loop_.cancel_timer(it->second->session_timer);
     sessions_.erase(it);
+}
+
+void Authenticator::eap_delivered(const MacAddress& station, const eapol::EapServerResult& result) {
+    auto it = sessions_.find(station);
+    if (it == sessions_.end()) return;
+    it->second->port().eap_result(result, loop_.clock().now());
+    it = sessions_.find(station);
+    if (it != sessions_.end()) reschedule(*it->second);
+}
+
+void Authenticator::arm_session_timeout(StationSession& session) {
+    loop_.cancel_timer(session.session_timer);
+    session.session_timer = kNoTimer;
+    const SessionLimits limits = session.eap().session_limits();
+    if (!limits.session_timeout) return;
+    const MacAddress mac = session.station();
+    const bool reauth = limits.reauthenticate_at_timeout;
+    LOG_DEBUG(kLog, "%s: STA %s Session-Timeout %u s (%s)", driver_.interface_name().c_str(),
+              mac.to_string().c_str(), *limits.session_timeout, reauth ? "reauthenticate" : "disconnect");
+    session.session_timer = loop_.add_timer(seconds(*limits.session_timeout), [this, mac, reauth] {
+        auto it = sessions_.find(mac);
+        if (it == sessions_.end()) return;
+        it->second->session_timer = kNoTimer;
+        LOG_INFO(kLog, "%s: STA %s Session-Timeout reached", driver_.interface_name().c_str(), mac.to_string().c_str());
+        if (reauth) {
+            (void)reauthenticate(mac);
+        } else {
+            close_station(mac, DisconnectCause::kSessionTimeout);
+            driver_.forget_station(mac);
+        }
+    });
 }
 
 void Authenticator::reschedule(StationSession& session) {
@@ -200,13 +237,23 @@ void Authenticator::port_status_changed(const MacAddress& peer, eapol::PortStatu
         case eapol::PortStatus::kAuthorized:
             LOG_INFO(kLog, "%s: STA %s IEEE 802.1X: authorizing port", driver_.interface_name().c_str(),
                      addr.c_str());
-            if (session != nullptr) session->authorized_since = loop_.clock().now();
+            if (session != nullptr) {
+                session->authorized_since = loop_.clock().now();
+                arm_session_timeout(*session);
+                if (observer_ != nullptr) observer_->station_authorized(*session);
+            }
             emit("AP-STA-CONNECTED " + addr);
             break;
         case eapol::PortStatus::kUnauthorized:
             LOG_INFO(kLog, "%s: STA %s IEEE 802.1X: unauthorizing port", driver_.interface_name().c_str(),
                      addr.c_str());
-            if (session != nullptr) session->authorized_since.reset();
+            if (session != nullptr) {
+                if (session->authorized_since && observer_ != nullptr)
+                    observer_->station_unauthorized(*session, pending_cause_);
+                session->authorized_since.reset();
+                loop_.cancel_timer(session->session_timer);
+                session->session_timer = kNoTimer;
+            }
             emit("AP-STA-DISCONNECTED " + addr);
             break;
     }

@@ -17,6 +17,11 @@
 // "<ifname>: <event>" and handed to the event sink (the control socket).
 // Each finished EAP conversation also logs the timeline line
 // "EAP: <addr> <METHOD> completed: rounds=N time=Xms resumed=0|1".
+//
+// A RADIUS Session-Timeout in the Access-Accept ends the session after that
+// many seconds: a reauthentication when Termination-Action is
+// RADIUS-Request, else a disconnection (RFC 2865 §5.27, §5.29; RFC 3580
+// §3.17, as hostapd).
 #pragma once
 
 #include <cstddef>
@@ -41,6 +46,23 @@ struct AuthenticatorSettings {
     size_t max_stations = 256;
 };
 
+// Why a station's port closed, for accounting (RFC 2866 §5.10 maps these).
+enum class DisconnectCause { kUserRequest, kLostCarrier, kAdminReset, kSessionTimeout, kNasRequest };
+
+// Makes the EAP server of a new station: the integrated one by default, the
+// RADIUS pass-through when the daemon sets one (set_eap_server_factory).
+using EapServerFactory =
+    std::function<std::unique_ptr<StationEapServer>(const MacAddress& station, EapServerCallbacks callbacks)>;
+
+// Told when a station's port opens (authorized) and closes again; accounting
+// (radius_accounting.h) listens here.
+class StationObserver {
+public:
+    virtual ~StationObserver() = default;
+    virtual void station_authorized(const StationSession& session) = 0;
+    virtual void station_unauthorized(const StationSession& session, DisconnectCause cause) = 0;
+};
+
 struct AuthenticatorStats {
     uint64_t stations_created = 0;
     uint64_t stations_evicted = 0;        // dropped to make room
@@ -63,6 +85,9 @@ public:
     Authenticator& operator=(const Authenticator&) = delete;
 
     void set_event_sink(EventSink sink) { event_sink_ = std::move(sink); }
+    // For stations admitted from now on.
+    void set_eap_server_factory(EapServerFactory factory) { factory_ = std::move(factory); }
+    void set_station_observer(StationObserver* observer) { observer_ = observer; }
 
     // Stations in address order.
     std::vector<MacAddress> stations() const;
@@ -98,6 +123,9 @@ private:
     void on_timer(const MacAddress& station);
     void emit(const std::string& event);
     void eap_finished(const MacAddress& station, const EapOutcome& outcome);
+    void eap_delivered(const MacAddress& station, const eapol::EapServerResult& result);
+    void arm_session_timeout(StationSession& session);
+    void close_station(const MacAddress& station, DisconnectCause cause);
 
     EventLoop& loop_;
     lanyard::Driver& driver_;
@@ -105,6 +133,11 @@ private:
     AuthenticatorSettings settings_;
     std::map<MacAddress, std::unique_ptr<StationSession>> sessions_;
     EventSink event_sink_;
+    EapServerFactory factory_;
+    StationObserver* observer_ = nullptr;
+    // Why the next unauthorization happens (set just before it); a logoff
+    // or failure that closes the port by itself is kUserRequest.
+    DisconnectCause pending_cause_ = DisconnectCause::kUserRequest;
     AuthenticatorStats stats_;
 };
 

@@ -1,5 +1,8 @@
 #include "authenticator/authenticator_daemon.h"
 
+#include "authenticator/radius_eap_backend.h"
+#include "radius/client_table.h"
+
 #include <csignal>
 
 #include "common/log.h"
@@ -28,6 +31,7 @@ Result<std::unique_ptr<AuthenticatorDaemon>> AuthenticatorDaemon::create(EventLo
     d->tls_ = std::move(tls->context);
     d->authenticator_ = std::make_unique<Authenticator>(
         loop, driver, server_environment(d->setup_, random, d->tls_.get()), authenticator_settings(c));
+    if (!c.eap_server) LANYARD_TRY(d->open_radius_client(random));
     d->ctrl_ = std::make_unique<AuthenticatorCtrl>(*d->authenticator_, [&loop] { loop.stop(); });
 
     if (!c.ctrl_interface.dir.empty()) {
@@ -62,6 +66,36 @@ Result<std::unique_ptr<AuthenticatorDaemon>> AuthenticatorDaemon::create(EventLo
     LOG_INFO(kLog, "%s: interface state UNINITIALIZED->ENABLED", driver.interface_name().c_str());
     LOG_INFO(kLog, "%s: AP-ENABLED", driver.interface_name().c_str());
     return d;
+}
+
+Status AuthenticatorDaemon::open_radius_client(RandomSource& random) {
+    const HostapdConfig& c = setup_.config;
+    nas_.identifier = c.nas_identifier;
+    nas_.own_address = driver_.own_address();
+    nas_.port_type = radius::NasPortType::kEthernet;  // driver=wired (RFC 3580 §3.19)
+    if (auto ip = radius::IpAddress::parse(c.own_ip_addr); ip && ip->family == radius::IpAddress::Family::kIpv4)
+        nas_.ip_address = radius::Ipv4Address{ip->octets[0], ip->octets[1], ip->octets[2], ip->octets[3]};
+    radius::RetransmitPolicy policy;
+    policy.retry_primary_interval = seconds(c.radius_retry_primary_interval);
+
+    auto auth = RadiusTransport::open(loop_, c.auth_servers, policy, random, "authentication");
+    if (!auth) return config::Site{c.file, c.line_of("auth_server_addr"), "auth_server_addr"}.error(auth.error().detail);
+    auth_transport_ = std::move(*auth);
+    const eap::AuthenticatorConfig retransmission = authenticator_settings(c).eap;
+    authenticator_->set_eap_server_factory([this, &random, retransmission](const MacAddress& station,
+                                                                            EapServerCallbacks callbacks) {
+        return std::make_unique<RadiusEapBackend>(*auth_transport_, nas_, station, loop_.clock(), random,
+                                                  retransmission, std::move(callbacks));
+    });
+    if (!c.acct_servers.empty()) {
+        auto acct = RadiusTransport::open(loop_, c.acct_servers, policy, random, "accounting");
+        if (!acct)
+            return config::Site{c.file, c.line_of("acct_server_addr"), "acct_server_addr"}.error(acct.error().detail);
+        acct_transport_ = std::move(*acct);
+        accounting_ = std::make_unique<RadiusAccounting>(loop_, *acct_transport_, nas_);
+        authenticator_->set_station_observer(accounting_.get());
+    }
+    return ok_status();
 }
 
 AuthenticatorDaemon::~AuthenticatorDaemon() {

@@ -11,6 +11,9 @@
 #include "authenticator/authenticator.h"
 #include "authenticator/authenticator_ctrl.h"
 #include "authenticator/authenticator_setup.h"
+#include "authenticator/nas_identity.h"
+#include "authenticator/radius_accounting.h"
+#include "authenticator/radius_transport.h"
 #include "authenticator/tls_session_cache.h"
 #include "common/ctrl_socket.h"
 #include "common/event_loop.h"
@@ -38,12 +41,19 @@ public:
 private:
     AuthenticatorDaemon(EventLoop& loop, lanyard::Driver& driver, AuthenticatorSetup setup);
     void schedule_sweep();
+    Status open_radius_client(RandomSource& random);
 
     EventLoop& loop_;
     lanyard::Driver& driver_;
     AuthenticatorSetup setup_;
     std::unique_ptr<TlsSessionCache> session_cache_;
     std::unique_ptr<tls::Context> tls_;
+    // RADIUS client (eap_server=0 with auth_server_addr): declared before the
+    // authenticator so they outlive its sessions.
+    NasIdentity nas_;
+    std::unique_ptr<RadiusTransport> auth_transport_;
+    std::unique_ptr<RadiusTransport> acct_transport_;
+    std::unique_ptr<RadiusAccounting> accounting_;
     std::unique_ptr<Authenticator> authenticator_;
     std::unique_ptr<AuthenticatorCtrl> ctrl_;
     std::unique_ptr<CtrlSocketServer> ctrl_server_;

@@ -31,12 +31,9 @@ Status check_supported(const HostapdConfig& c) {
     if (!c.ieee8021x) {
         return error_at(c, "ieee8021x", "ieee8021x=1 is required (only IEEE 802.1X port authentication is implemented)");
     }
-    if (!c.eap_server) {
-        if (!c.auth_servers.empty()) {
-            return error_at(c, "auth_server_addr",
-                            "RADIUS client not implemented yet: use eap_server=1 (integrated EAP server)");
-        }
-        return error_at(c, "eap_server", "eap_server=1 is required (the integrated EAP server)");
+    if (!c.eap_server && c.auth_servers.empty()) {
+        return error_at(c, "eap_server",
+                        "no EAP server: set eap_server=1 (integrated) or auth_server_addr (RADIUS)");
     }
     return ok_status();
 }
@@ -49,6 +46,11 @@ Result<AuthenticatorSetup> load_authenticator_setup(const std::string& path) {
     setup.warnings = std::move(loaded->warnings);
     LANYARD_TRY(validate(setup.config));
     LANYARD_TRY(check_supported(setup.config));
+    if (!setup.config.eap_server) {
+        // RADIUS pass-through: the users live on the RADIUS server.
+        setup.users = std::make_unique<eap::VectorUserDatabase>(std::vector<eap::UserRecord>{});
+        return setup;
+    }
     auto users = load_eap_user_file(setup.config.eap_user_file);
     if (!users) {
         return make_error(users.error().code, users.error().detail + " (eap_user_file at " + setup.config.file +

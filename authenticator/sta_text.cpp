@@ -35,18 +35,16 @@ std::string format_sta(const StationSession& session, uint8_t eapol_version, Tim
         "dot1xPaePortInitialize=0\n"
         "dot1xPaePortReauthenticate=FALSE\n";
     out += port.mib_text();
-    const eap::EapAuthenticator& engine = session.eap().engine();
+    const StationEapServer& eap = session.eap();
     long session_time = 0;
     if (session.authorized_since) {
         session_time = static_cast<long>((now - *session.authorized_since).count() / 1000);
     }
     out += "dot1xAuthSessionTime=" + std::to_string(session_time) + "\n";
-    out += "dot1xAuthSessionUserName=" + engine.identity() + "\n";
-    uint8_t type = 0;
-    if (auto m = engine.current_method()) type = static_cast<uint8_t>(*m);
-    // last_eap_type_as is the back-end's (RADIUS) method: none here.
-    out += eap_type_line("last_eap_type_as", 0);
-    out += eap_type_line("last_eap_type_sta", type);
+    out += "dot1xAuthSessionUserName=" + eap.identity() + "\n";
+    // last_eap_type_as: the back-end's (RADIUS) method; 0 with the integrated server.
+    out += eap_type_line("last_eap_type_as", eap.backend_method_type());
+    out += eap_type_line("last_eap_type_sta", eap.method_type());
     return out;
 }
 

@@ -8,12 +8,11 @@ namespace lanyard::authenticator {
 
 EapServerAdapter::EapServerAdapter(const eap::ServerEnvironment& env, const eap::AuthenticatorConfig& config,
                                    Callbacks callbacks)
-    : engine_(env, config), callbacks_(std::move(callbacks)) {}
+    : StationEapServer(std::move(callbacks)), engine_(env, config) {}
 
 eapol::EapServerResult EapServerAdapter::restart(TimePoint now) {
     // RFC 4137 §5.5 INITIALIZE on eapRestart: a new conversation.
-    started_at_ = now;
-    if (callbacks_.started) callbacks_.started();
+    begin(now);
     return convert(engine_.start(now), now);
 }
 
@@ -23,6 +22,11 @@ eapol::EapServerResult EapServerAdapter::process(ByteView eap_response, TimePoin
 
 eapol::EapServerResult EapServerAdapter::on_timeout(TimePoint now) {
     return convert(engine_.on_timeout(now), now);
+}
+
+uint8_t EapServerAdapter::method_type() const {
+    auto type = engine_.current_method();
+    return type ? static_cast<uint8_t>(*type) : 0;
 }
 
 eapol::EapServerResult EapServerAdapter::convert(eap::AuthAction action, TimePoint now) {
@@ -47,24 +51,17 @@ eapol::EapServerResult EapServerAdapter::convert(eap::AuthAction action, TimePoi
 void EapServerAdapter::finish(EapOutcome::Kind kind, const std::string& reason, TimePoint now) {
     EapOutcome outcome;
     outcome.kind = kind;
-    if (auto type = engine_.current_method()) {
-        outcome.method_type = static_cast<uint8_t>(*type);
-        outcome.method = eap::type_name(outcome.method_type);
-    } else {
-        outcome.method = "none";
-    }
+    outcome.method_type = method_type();
+    outcome.method = outcome.method_type != 0 ? eap::type_name(outcome.method_type) : "none";
     outcome.rounds = engine_.stats().responses;
-    outcome.time = now - started_at_;
     outcome.resumed = engine_.method() != nullptr && engine_.method()->resumed();
     outcome.identity = engine_.identity();
     outcome.reason = reason.empty() ? engine_.failure_reason() : reason;
-    last_outcome_ = outcome;
-    if (callbacks_.finished) callbacks_.finished(outcome);
+    end(outcome, now);
 }
 
 StationSession::StationSession(const MacAddress& station, const eapol::AuthenticatorPortConfig& port_config,
-                               const eap::ServerEnvironment& env, const eap::AuthenticatorConfig& eap_config,
-                               eapol::PortSink& sink, EapServerAdapter::Callbacks callbacks)
-    : eap_(env, eap_config, std::move(callbacks)), port_(station, port_config, eap_, sink) {}
+                               std::unique_ptr<StationEapServer> eap, eapol::PortSink& sink)
+    : eap_(std::move(eap)), port_(station, port_config, *eap_, sink) {}
 
 }  // namespace lanyard::authenticator

@@ -116,6 +116,24 @@ Result<UdpSocket> UdpSocket::bind(const SocketAddress& local, Options options) {
     return sock;
 }
 
+Result<UdpSocket> UdpSocket::connect(const SocketAddress& remote) {
+    const int fd = ::socket(remote.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return os_error("socket");
+    UdpSocket sock(fd);
+    if (::connect(fd, remote.raw(), remote.raw_length()) != 0) return os_error("connect " + remote.to_string());
+    return sock;
+}
+
+Status UdpSocket::send(ByteView datagram) {
+    const ssize_t sent = ::send(fd_, datagram.data(), datagram.size(), MSG_NOSIGNAL);
+    if (sent < 0) {
+        last_errno_ = errno;
+        return os_error("send");
+    }
+    if (static_cast<size_t>(sent) != datagram.size()) return make_error(ErrorCode::kIo, "send: short send");
+    return ok_status();
+}
+
 Result<SocketAddress> UdpSocket::local_address() const {
     sockaddr_storage storage{};
     socklen_t length = sizeof(storage);
@@ -126,7 +144,10 @@ Result<SocketAddress> UdpSocket::local_address() const {
 Status UdpSocket::send_to(const SocketAddress& destination, ByteView datagram) {
     const ssize_t sent = ::sendto(fd_, datagram.data(), datagram.size(), MSG_NOSIGNAL, destination.raw(),
                                   destination.raw_length());
-    if (sent < 0) return os_error("sendto " + destination.to_string());
+    if (sent < 0) {
+        last_errno_ = errno;
+        return os_error("sendto " + destination.to_string());
+    }
     if (static_cast<size_t>(sent) != datagram.size())
         return make_error(ErrorCode::kIo, "sendto " + destination.to_string() + ": short send");
     return ok_status();
@@ -140,6 +161,7 @@ Result<std::optional<UdpSocket::Datagram>> UdpSocket::receive(uint8_t* buffer, s
         ::recvfrom(fd_, buffer, capacity, MSG_TRUNC, reinterpret_cast<sockaddr*>(&storage), &length);
     if (got < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK) return std::optional<Datagram>{};
+        last_errno_ = errno;
         return os_error("recvfrom");
     }
     if (static_cast<size_t>(got) > capacity)

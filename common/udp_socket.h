@@ -59,11 +59,20 @@ public:
     static Result<UdpSocket> bind(const SocketAddress& local, Options options);
     static Result<UdpSocket> bind(const SocketAddress& local) { return bind(local, Options{}); }
 
+    // A socket on an ephemeral port connected to `remote` (a RADIUS client's
+    // per-server socket): only that peer's datagrams arrive, and an ICMP
+    // port unreachable shows up as a refused send or receive.
+    static Result<UdpSocket> connect(const SocketAddress& remote);
+
     int fd() const { return fd_; }
+    // errno of the last failed call (ECONNREFUSED: the peer's port is closed).
+    int last_errno() const { return last_errno_; }
     // The bound address (with the kernel's port when 0 was asked).
     Result<SocketAddress> local_address() const;
 
     Status send_to(const SocketAddress& destination, ByteView datagram);
+    // On a connected socket.
+    Status send(ByteView datagram);
 
     struct Datagram {
         SocketAddress source;
@@ -77,6 +86,7 @@ public:
 private:
     explicit UdpSocket(int fd) : fd_(fd) {}
     int fd_ = -1;
+    int last_errno_ = 0;
 };
 
 }  // namespace lanyard

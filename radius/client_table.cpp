@@ -113,7 +113,7 @@ Result<ClientTable> ClientTable::parse(std::string_view text, std::string_view o
             return line_error(origin, line_no, "expected '<address>[/<prefix>] <secret>'");
         while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
         if (i >= line.size()) return line_error(origin, line_no, "missing shared secret");
-        RadiusClient c;
+        NasClient c;
         c.network = *address;
         c.prefix = prefix;
         c.secret = SecretBytes(as_bytes(line.substr(i)));
@@ -134,7 +134,7 @@ Result<ClientTable> ClientTable::load(const std::string& path) {
     return table;
 }
 
-const RadiusClient* ClientTable::find(const IpAddress& address) const {
+const NasClient* ClientTable::find(const IpAddress& address) const {
     const IpAddress plain = is_v4_mapped(address) ? unmap(address) : address;
     for (const auto& c : clients_) {
         if (c.network.family == plain.family) {

@@ -37,7 +37,7 @@ struct IpAddress {
     friend bool operator==(const IpAddress&, const IpAddress&) = default;
 };
 
-struct RadiusClient {
+struct NasClient {
     IpAddress network;
     unsigned prefix = 32;
     SecretBytes secret;
@@ -55,13 +55,13 @@ public:
     static Result<ClientTable> load(const std::string& path);
 
     // The first client whose network contains the address, or nullptr.
-    const RadiusClient* find(const IpAddress& address) const;
+    const NasClient* find(const IpAddress& address) const;
 
     size_t size() const { return clients_.size(); }
-    const std::vector<RadiusClient>& clients() const { return clients_; }
+    const std::vector<NasClient>& clients() const { return clients_; }
 
 private:
-    std::vector<RadiusClient> clients_;
+    std::vector<NasClient> clients_;
 };
 
 }  // namespace lanyard::radius

@@ -60,7 +60,7 @@ std::optional<Bytes> EapRadiusServer::drop(DropReason reason, const std::string&
 
 std::optional<Bytes> EapRadiusServer::handle(ByteView datagram, const IpAddress& from, uint16_t from_port,
                                              TimePoint now) {
-    const RadiusClient* client = clients_.find(from);
+    const NasClient* client = clients_.find(from);
     if (client == nullptr) return drop(DropReason::kUnknownClient, from.to_string());
     if (datagram.size() < kHeaderSize) return drop(DropReason::kMalformed, "shorter than a RADIUS header");
     const uint8_t code = datagram[0];
@@ -116,7 +116,7 @@ std::optional<Bytes> EapRadiusServer::handle(ByteView datagram, const IpAddress&
     return response;
 }
 
-std::optional<Bytes> EapRadiusServer::process(const Packet& request, const RadiusClient& client,
+std::optional<Bytes> EapRadiusServer::process(const Packet& request, const NasClient& client,
                                               const std::string& client_key, ByteView eap, TimePoint now) {
     const Attribute* state = request.find(attr::kState);
     if (state != nullptr) {
@@ -163,7 +163,7 @@ Result<EapRadiusServer::Session*> EapRadiusServer::open_session(const std::strin
     return raw;
 }
 
-std::optional<Bytes> EapRadiusServer::answer(const Packet& request, const RadiusClient& client, Session& session,
+std::optional<Bytes> EapRadiusServer::answer(const Packet& request, const NasClient& client, Session& session,
                                              eap::AuthAction action, TimePoint now) {
     (void)now;
     Packet response;

@@ -125,11 +125,11 @@ private:
     using StateKey = Bytes;
 
     std::optional<Bytes> drop(DropReason reason, const std::string& detail);
-    std::optional<Bytes> process(const Packet& request, const RadiusClient& client, const std::string& client_key,
+    std::optional<Bytes> process(const Packet& request, const NasClient& client, const std::string& client_key,
                                  ByteView eap, TimePoint now);
     Result<Session*> open_session(const std::string& client_key, const eap::Packet& identity_response,
                                   eap::AuthAction* first_action, TimePoint now);
-    std::optional<Bytes> answer(const Packet& request, const RadiusClient& client, Session& session,
+    std::optional<Bytes> answer(const Packet& request, const NasClient& client, Session& session,
                                 eap::AuthAction action, TimePoint now);
     void finish(Session& session, bool success, const std::string& reason);
     void erase_session(const StateKey& state);

@@ -65,6 +65,14 @@ void PendingRequests::complete(uint64_t token) {
     if (it != pending_.end()) remove(it);
 }
 
+void PendingRequests::server_unreachable(size_t server, TimePoint now) {
+    for (auto& [token, r] : pending_) {
+        if (r.server != server || !r.sent) continue;
+        r.attempts_on_server = std::max(r.attempts_on_server, policy_.attempts_per_server);
+        r.deadline = now;
+    }
+}
+
 void PendingRequests::cancel(uint64_t token) { complete(token); }
 
 std::optional<TimePoint> PendingRequests::next_deadline() const {

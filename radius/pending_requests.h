@@ -87,6 +87,10 @@ public:
     // nullptr (late or spoofed: drop). Verify it with the request's
     // authenticator before calling complete().
     const PendingRequest* match(size_t server, uint8_t identifier) const;
+    // The server refused a datagram (ICMP unreachable): every sent request
+    // on it is due now and fails over at the next on_timer() (when there is
+    // another server), without waiting out its retransmissions.
+    void server_unreachable(size_t server, TimePoint now);
     // A verified response arrived: frees the request and its Identifier.
     void complete(uint64_t token);
     // Abandons a request (upstream gave up): frees it.

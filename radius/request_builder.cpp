@@ -24,19 +24,26 @@ std::string format_called_station_id(const MacAddress& nas_mac, std::string_view
     return out;
 }
 
+Status add_session_attributes(Packet& p, const SessionAttributes& a) {
+    if (!a.user_name.empty()) LANYARD_TRY(add_string(p, attr::kUserName, a.user_name));
+    if (a.nas_ip_address) add_ipv4(p, attr::kNasIpAddress, *a.nas_ip_address);
+    if (!a.nas_identifier.empty()) LANYARD_TRY(add_string(p, attr::kNasIdentifier, a.nas_identifier));
+    add_integer(p, attr::kNasPortType, static_cast<uint32_t>(a.nas_port_type));
+    LANYARD_TRY(add_string(p, attr::kCalledStationId, format_called_station_id(a.called_station, a.ssid)));
+    LANYARD_TRY(add_string(p, attr::kCallingStationId, format_station_id(a.calling_station)));
+    return ok_status();
+}
+
 Result<Packet> build_access_request(const AccessRequestParams& params) {
     Packet p;
     p.code = static_cast<uint8_t>(Code::kAccessRequest);
     p.identifier = params.identifier;
     p.authenticator = params.request_authenticator;
-    if (!params.user_name.empty()) LANYARD_TRY(add_string(p, attr::kUserName, params.user_name));
-    if (params.nas_ip_address) add_ipv4(p, attr::kNasIpAddress, *params.nas_ip_address);
-    if (!params.nas_identifier.empty()) LANYARD_TRY(add_string(p, attr::kNasIdentifier, params.nas_identifier));
+    LANYARD_TRY(add_session_attributes(
+        p, SessionAttributes{params.user_name, params.nas_ip_address, params.nas_identifier, params.nas_port_type,
+                             params.called_station, params.ssid, params.calling_station}));
     if (params.service_type) add_integer(p, attr::kServiceType, static_cast<uint32_t>(*params.service_type));
     if (params.nas_port) add_integer(p, attr::kNasPort, *params.nas_port);
-    add_integer(p, attr::kNasPortType, static_cast<uint32_t>(params.nas_port_type));
-    LANYARD_TRY(add_string(p, attr::kCalledStationId, format_called_station_id(params.called_station, params.ssid)));
-    LANYARD_TRY(add_string(p, attr::kCallingStationId, format_station_id(params.calling_station)));
     if (params.framed_mtu) add_integer(p, attr::kFramedMtu, *params.framed_mtu);
     if (!params.connect_info.empty()) LANYARD_TRY(add_string(p, attr::kConnectInfo, params.connect_info));
     if (params.state) LANYARD_TRY(p.add(attr::kState, *params.state));

@@ -22,6 +22,21 @@ std::string format_station_id(const MacAddress& mac);
 // IEEE 802.11 ("AA-BB-CC-DD-EE-FF:ssid"); the bare MAC when ssid is empty.
 std::string format_called_station_id(const MacAddress& nas_mac, std::string_view ssid);
 
+// The attributes that name the user, the NAS and the two ends of the link,
+// common to Access-Requests and Accounting-Requests (RFC 3580 §3).
+struct SessionAttributes {
+    std::string user_name;                       // omitted when empty
+    std::optional<Ipv4Address> nas_ip_address;
+    std::string nas_identifier;                  // omitted when empty
+    NasPortType nas_port_type = NasPortType::kWireless80211;
+    MacAddress called_station;                   // the NAS (AP/switch port) MAC
+    std::string ssid;                            // empty for wired
+    MacAddress calling_station;                  // the supplicant's MAC
+};
+// Appends them in hostapd's order: User-Name, NAS-IP-Address,
+// NAS-Identifier, NAS-Port-Type, Called-Station-Id, Calling-Station-Id.
+Status add_session_attributes(Packet& packet, const SessionAttributes& attributes);
+
 struct AccessRequestParams {
     uint8_t identifier = 0;
     // Random and unique per request (RFC 2865 §3); drawn by the caller.

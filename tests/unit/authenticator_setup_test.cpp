@@ -33,25 +33,35 @@ TEST_CASE("authenticator setup: driver=wired with the EAP server is supported") 
     CHECK(check_supported(parse(base(""))).ok());
 }
 
-TEST_CASE("authenticator setup: other modes say they are not supported yet, naming file:line:key") {
+TEST_CASE("authenticator setup: nl80211 is not supported yet, naming file:line:key") {
     auto nl = check_supported(parse(base("driver=nl80211\n")));
     REQUIRE_FALSE(nl.ok());
     CHECK(nl.error().detail.find("h.conf:6") != std::string::npos);
     CHECK(nl.error().detail.find("not supported yet") != std::string::npos);
 
-    auto none = check_supported(parse(base("driver=none\n")));
-    REQUIRE_FALSE(none.ok());
-    CHECK(none.error().detail.find("RADIUS server mode") != std::string::npos);
-
-    auto radius = check_supported(parse("interface=eth0\ndriver=wired\nieee8021x=1\neap_server=0\n"
-                                        "auth_server_addr=127.0.0.1\nauth_server_shared_secret=s\n"));
-    REQUIRE_FALSE(radius.ok());
-    CHECK(radius.error().detail.find("RADIUS client not implemented yet") != std::string::npos);
-    CHECK(radius.error().detail.find("h.conf:5") != std::string::npos);
-
     auto no8021x = check_supported(parse(base("ieee8021x=0\n")));
     REQUIRE_FALSE(no8021x.ok());
     CHECK(no8021x.error().detail.find("ieee8021x") != std::string::npos);
+}
+
+TEST_CASE("authenticator setup: RADIUS server (driver=none) and RADIUS client modes") {
+    // driver=none needs the clients file and the EAP server.
+    auto none = check_supported(parse(base("driver=none\n")));
+    REQUIRE_FALSE(none.ok());
+    CHECK(none.error().detail.find("radius_server_clients") != std::string::npos);
+    CHECK(check_supported(parse(base("driver=none\nradius_server_clients=/dev/null\n"))).ok());
+    auto no_eap = check_supported(parse("driver=none\nradius_server_clients=/dev/null\neap_server=0\n"));
+    REQUIRE_FALSE(no_eap.ok());
+    CHECK(no_eap.error().detail.find("h.conf:3") != std::string::npos);
+
+    // eap_server=0 with an auth server: the RADIUS client.
+    CHECK(check_supported(parse("interface=eth0\ndriver=wired\nieee8021x=1\neap_server=0\n"
+                                "auth_server_addr=127.0.0.1\nauth_server_shared_secret=s\n"))
+              .ok());
+    // Neither an EAP server nor a RADIUS server.
+    auto neither = check_supported(parse("interface=eth0\ndriver=wired\nieee8021x=1\neap_server=0\n"));
+    REQUIRE_FALSE(neither.ok());
+    CHECK(neither.error().detail.find("auth_server_addr") != std::string::npos);
 }
 
 TEST_CASE("authenticator setup: settings from hostapd.conf") {

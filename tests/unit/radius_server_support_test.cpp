@@ -80,7 +80,7 @@ TEST_CASE("Client table reads hostapd's radius_server_clients format and matches
     REQUIRE(t.ok());
     CHECK(t->size() == 6);
     auto secret_for = [&](const char* addr) -> std::string {
-        const RadiusClient* c = t->find(IpAddress::parse(addr).value());
+        const NasClient* c = t->find(IpAddress::parse(addr).value());
         return c ? to_string(c->secret.view()) : std::string("<none>");
     };
     CHECK(secret_for("192.168.1.2") == "secret one");  // first match wins, as in hostapd
