@@ -34,6 +34,8 @@ RELEASE_FLAGS := -O2 -g
 ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined \
               -Wno-maybe-uninitialized
 
+# Libraries the core needs besides TLS: hiredis for the shared TLS session store.
+CORE_LIBS := -lhiredis
 OS_LIBS := -lpcap $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
 
 # Every .cpp in these folders goes into the library, except main.cpp files,
@@ -85,14 +87,14 @@ $(OS_LIB): $(OS_OBJS)
 define program_rule
 $(BUILD_ROOT)/bin/$(2): $(OBJ)/$(1)/main.o $(OS_LIB) $(CORE_LIB)
 	@mkdir -p $$(dir $$@)
-	$$(CXX) $$(RELEASE_FLAGS) -o $$@ $$< $(OS_LIB) $(CORE_LIB) $$(OS_LIBS) $$(TLS_LIBS) -lpthread
+	$$(CXX) $$(RELEASE_FLAGS) -o $$@ $$< $(OS_LIB) $(CORE_LIB) $$(OS_LIBS) $$(TLS_LIBS) $(CORE_LIBS) -lpthread
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call program_rule,$(word 1,$(subst :, ,$(p))),$(word 2,$(subst :, ,$(p))))))
 
 # The unit tests link the core only: no driver, no libnl, no libpcap.
 $(UNIT_BIN): $(UNIT_OBJS) $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CXX) $(RELEASE_FLAGS) -o $@ $(UNIT_OBJS) $(CORE_LIB) $(TLS_LIBS) -lpthread
+	$(CXX) $(RELEASE_FLAGS) -o $@ $(UNIT_OBJS) $(CORE_LIB) $(TLS_LIBS) $(CORE_LIBS) -lpthread
 
 # ---- test PKI (generated, never committed) -------------------------------
 PKI_DIR ?= build/pki
@@ -129,7 +131,7 @@ $(ASAN_ROOT)/obj/%.o: %.cpp
 
 $(ASAN_ROOT)/bin/lanyard-unit-tests: $(ASAN_UNIT_OBJS) $(ASAN_CORE_OBJS)
 	@mkdir -p $(dir $@)
-	$(CXX) $(ASAN_FLAGS) -o $@ $^ $(TLS_LIBS) -lpthread
+	$(CXX) $(ASAN_FLAGS) -o $@ $^ $(TLS_LIBS) $(CORE_LIBS) -lpthread
 
 asan: $(ASAN_ROOT)/bin/lanyard-unit-tests pki
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -147,7 +149,7 @@ $(FUZZ_ROOT)/obj/%.o: %.cpp
 
 $(FUZZ_ROOT)/bin/%: $(FUZZ_ROOT)/obj/tests/fuzz/%.o $(FUZZ_CORE_OBJS)
 	@mkdir -p $(dir $@)
-	$(CLANGXX) -fsanitize=fuzzer,address,undefined -o $@ $^ $(TLS_LIBS) -lpthread
+	$(CLANGXX) -fsanitize=fuzzer,address,undefined -o $@ $^ $(TLS_LIBS) $(CORE_LIBS) -lpthread
 
 fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \

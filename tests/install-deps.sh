@@ -5,7 +5,7 @@ set -eu
 PACKAGES="
 g++ make pkg-config clang libclang-rt-14-dev
 doctest-dev libssl-dev libmbedtls-dev libpcap-dev
-libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libnl-xfrm-3-dev
+libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libnl-xfrm-3-dev libhiredis-dev redis-server
 openssl iproute2 procps psmisc
 hostapd wpasupplicant eapoltest tshark freeradius
 strongswan-charon strongswan-swanctl libstrongswan-standard-plugins libcharon-extra-plugins libcharon-extauth-plugins

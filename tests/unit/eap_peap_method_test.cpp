@@ -718,7 +718,7 @@ TEST_CASE("PEAP resumption counted: full, resumed, lifetime expired -> full, oth
     CHECK_FALSE(count(h.run()));             // 5: never offered across blocks: full
     CHECK(full == 3);
     CHECK(resumed == 2);
-    CHECK(server_cache.stats().expired >= 1);
+    CHECK(server_cache.stats().misses >= 1);  // the expired session was not found
 }
 
 TEST_CASE("PEAP server refuses to resume a session whose user left the user database") {
