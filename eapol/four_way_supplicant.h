@@ -78,7 +78,7 @@ private:
     void on_message_1(const ReceivedKeyFrame& frame);
     void on_message_3(const ReceivedKeyFrame& frame);
     void on_group_message_1(const ReceivedKeyFrame& frame);
-    // MIC with kck, then the replay counter; drops (counted) and returns nullopt on failure.
+    // MIC with kck, then the replay counter; drops (counted) and returns false on failure.
     bool verify_and_check_replay(const ReceivedKeyFrame& frame, ByteView kck);
     // Decrypts and parses verified key data; fails the handshake on error.
     std::optional<KeyData> open_key_data(const ReceivedKeyFrame& frame, ByteView kck, ByteView kek);
