@@ -1,0 +1,69 @@
+// IKE_AUTH authentication rounds (RFC 7296 §2.15, RFC 4739): the IKE_SA
+// drives one LocalAuthenticator (proves who we are) and one
+// RemoteAuthenticator (checks the peer) per configured round. Each step
+// returns SUCCESS / NEED_MORE / FAILED like a strongSwan task, so a
+// multi-message method (EAP, issue 8: the responder as EAP authenticator)
+// plugs in beside PSK and public-key signatures without changing the
+// exchange code.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "common/secret.h"
+#include "crypto/hash.h"
+#include "ike/identity.h"
+#include "ike/peer_config.h"
+
+namespace lanyard::ike {
+
+enum class AuthStatus { kSuccess, kNeedMore, kFailed };
+
+// Everything §2.15's signed octets need, for the side that signs:
+//   <SignedOctets> = RealMessage | Nonce(other side) | prf(SK_p, RestOfIDPayload)
+struct AuthOctetsInput {
+    crypto::HashAlg prf = crypto::HashAlg::kSha256;
+    ByteView sa_init_message;  // the IKE_SA_INIT message this side sent
+    ByteView peer_nonce;       // the other side's nonce data
+    ByteView sk_p;             // SK_pi (initiator signs) or SK_pr (responder)
+    Identity signer;
+};
+Result<Bytes> auth_signed_octets(const AuthOctetsInput& in);
+// §2.15: AUTH = prf(prf(Shared Secret, "Key Pad for IKEv2"), <SignedOctets>).
+Result<Bytes> psk_auth_value(crypto::HashAlg prf, ByteView shared_secret, ByteView signed_octets);
+
+// What a round sees of the IKE_SA.
+struct AuthRoundContext {
+    AuthOctetsInput octets;  // for the side that signs in this step
+    Identity me;
+    Identity peer;
+    const ConfigProvider* configs = nullptr;
+};
+
+class LocalAuthenticator {
+public:
+    virtual ~LocalAuthenticator() = default;
+    // Appends the payloads that prove us (AUTH, CERT, ...; or nothing yet).
+    virtual Result<AuthStatus> build(const AuthRoundContext& ctx, std::vector<Payload>& out) = 0;
+    // Payloads the peer sent for this round (an EAP challenge for an EAP
+    // peer; nothing for PSK).
+    virtual Result<AuthStatus> process(const AuthRoundContext& ctx, const std::vector<Payload>& in) = 0;
+    virtual const char* name() const = 0;
+};
+
+class RemoteAuthenticator {
+public:
+    virtual ~RemoteAuthenticator() = default;
+    // Checks what the peer sent (AUTH, CERT, EAP ...). kNeedMore: call
+    // build() for what to send back and wait for the next message.
+    virtual Result<AuthStatus> process(const AuthRoundContext& ctx, const std::vector<Payload>& in) = 0;
+    virtual Result<AuthStatus> build(const AuthRoundContext& ctx, std::vector<Payload>& out) = 0;
+    virtual const char* name() const = 0;
+};
+
+// Factories for the implemented classes; kUnsupported for the others
+// (pubkey and EAP are not implemented yet).
+Result<std::unique_ptr<LocalAuthenticator>> make_local_authenticator(const AuthRoundConfig& config);
+Result<std::unique_ptr<RemoteAuthenticator>> make_remote_authenticator(const AuthRoundConfig& config);
+
+}  // namespace lanyard::ike

@@ -1,0 +1,228 @@
+// IKE_AUTH, both roles (RFC 7296 §1.2, §2.15): identities, one
+// authentication round per side through the pluggable authenticators,
+// the configuration payload (§2.19, §3.15) and the first CHILD_SA, or none
+// (RFC 6023 childless IKE_SA).
+#include <algorithm>
+
+#include "common/log.h"
+#include "ike/ike_sa.h"
+
+namespace lanyard::ike {
+namespace {
+constexpr const char* kLog = "ike";
+
+Payload notify(NotifyType type, Bytes data = {}) {
+    return make_payload(NotifyPayload{ProtocolId::kNone, static_cast<uint16_t>(type), {}, std::move(data)});
+}
+
+Identity address_identity(const SocketAddress& a) {
+    Identity id;
+    const ByteView o = a.address_octets();
+    id.type = o.size() == 4 ? IdType::kIpv4Addr : IdType::kIpv6Addr;
+    id.data.assign(o.begin(), o.end());
+    return id;
+}
+
+}  // namespace
+
+AuthRoundContext IkeSa::auth_context(bool we_sign) const {
+    AuthRoundContext ctx;
+    ctx.me = my_id_;
+    ctx.peer = peer_id_;
+    ctx.configs = &env_.configs;
+    ctx.octets.prf = suite_.prf;
+    // The signer is the original initiator when (we sign) == (we are it).
+    const bool signer_is_initiator = we_sign == original_initiator_;
+    ctx.octets.sa_init_message = signer_is_initiator ? ByteView(init_request_) : ByteView(init_response_);
+    ctx.octets.peer_nonce = signer_is_initiator ? ByteView(nr_) : ByteView(ni_);
+    ctx.octets.sk_p = signer_is_initiator ? keys_.sk_pi.view() : keys_.sk_pr.view();
+    ctx.octets.signer = we_sign ? my_id_ : peer_id_;
+    return ctx;
+}
+
+// ---- initiator ----
+
+void IkeSa::send_auth_request() {
+    if (config_->local.empty() || config_->remote.empty()) return fail("connection has no local/remote auth round");
+    my_id_ = config_->local[0].id.any ? address_identity(path_.local) : config_->local[0].id;
+    auto local = make_local_authenticator(config_->local[0]);
+    if (!local) return fail(local.error().to_string());
+    auto remote = make_remote_authenticator(config_->remote[0]);
+    if (!remote) return fail(remote.error().to_string());
+    local_auth_ = std::move(*local);
+    remote_auth_ = std::move(*remote);
+
+    std::vector<Payload> p;
+    p.push_back(make_id_payload(true, my_id_.to_payload()));
+    p.push_back(notify(NotifyType::kInitialContact));
+    if (!config_->remote[0].id.any) p.push_back(make_id_payload(false, config_->remote[0].id.to_payload()));
+    std::vector<Payload> auth;
+    auto st = local_auth_->build(auth_context(true), auth);
+    if (!st) return fail("building AUTH: " + st.error().to_string());
+    if (*st != AuthStatus::kSuccess) return fail("multi-message local authentication is not implemented yet");
+    for (auto& a : auth) p.push_back(std::move(a));
+    if (!config_->vips.empty()) {
+        ConfigPayload cp;
+        cp.cfg_type = CfgType::kRequest;
+        cp.attributes.push_back(ConfigAttribute{static_cast<uint16_t>(CfgAttribute::kInternalIp4Address), {}});
+        cp.attributes.push_back(ConfigAttribute{static_cast<uint16_t>(CfgAttribute::kInternalIp4Dns), {}});
+        p.push_back(make_payload(std::move(cp)));
+    }
+    if (initial_child_) {
+        const ChildConfig* child = config_->child(*initial_child_);
+        if (child == nullptr) return fail("no child config '" + *initial_child_ + "'");
+        auto offer = make_child_offer(*child);
+        if (!offer) return fail("CHILD_SA offer: " + offer.error().to_string());
+        auth_child_offer_ = std::move(*offer);
+        auth_child_config_ = child;
+        // §1.2: no DH in SAi2 of IKE_AUTH.
+        std::vector<Proposal> props = auth_child_offer_.proposals;
+        for (auto& pr : props) {
+            std::erase_if(pr.transforms, [](const Transform& t) { return t.type == static_cast<uint8_t>(TransformType::kDh); });
+        }
+        auth_child_offer_.proposals = props;
+        if (child->transport_mode) p.push_back(notify(NotifyType::kUseTransportMode));
+        p.push_back(make_payload(SaPayload{props}));
+        p.push_back(make_ts_payload(true, TsPayload{auth_child_offer_.tsi}));
+        p.push_back(make_ts_payload(false, TsPayload{auth_child_offer_.tsr}));
+    } else if (!peer_supports_childless_) {
+        LOG_WARN(kLog, "IKE_SA #%u: peer did not announce RFC 6023 childless support; trying anyway", unique_id_);
+    }
+    Outstanding o;
+    send_request(Task{RequestKind::kIkeAuth, 0, {}}, ExchangeType::kIkeAuth, p, std::move(o));
+}
+
+void IkeSa::handle_auth_response(const std::vector<Payload>& inner) {
+    for (const auto& p : inner) {
+        const NotifyPayload* n = p.get<NotifyPayload>();
+        if (n != nullptr && (n->is(NotifyType::kAuthenticationFailed) || n->is(NotifyType::kInvalidSyntax))) {
+            return fail("peer refused IKE_AUTH with notify " + std::to_string(n->type));
+        }
+    }
+    const Payload* idr = nullptr;
+    for (const auto& p : inner) if (p.payload_type() == PayloadType::kIdr) idr = &p;
+    if (idr == nullptr || idr->get<IdPayload>() == nullptr) return fail("IKE_AUTH response without IDr");
+    peer_id_ = Identity::from_payload(*idr->get<IdPayload>());
+    if (match_identity(config_->remote[0].id, peer_id_) == 0) {
+        return fail("responder identity '" + peer_id_.to_string() + "' does not match the configured one");
+    }
+    auto st = remote_auth_->process(auth_context(false), inner);
+    if (!st) return fail("authentication of '" + peer_id_.to_string() + "' failed: " + st.error().detail);
+    if (*st != AuthStatus::kSuccess) return fail("multi-message remote authentication is not implemented yet");
+    LOG_INFO(kLog, "authentication of '%s' with %s successful", peer_id_.to_string().c_str(), remote_auth_->name());
+    for (const auto& p : inner) {
+        const ConfigPayload* cp = p.get<ConfigPayload>();
+        if (cp == nullptr || cp->cfg_type != CfgType::kReply) continue;
+        for (const auto& a : cp->attributes) {
+            if (a.type == static_cast<uint16_t>(CfgAttribute::kInternalIp4Address) && a.value.size() == 4) vip_ = a.value;
+        }
+    }
+    become_established();
+    if (auth_child_config_ != nullptr) {
+        if (inner.end() == std::find_if(inner.begin(), inner.end(), [](const Payload& p) {
+                return p.payload_type() == PayloadType::kSa;
+            })) {
+            std::string why = "no SA";
+            for (const auto& p : inner)
+                if (const NotifyPayload* n = p.get<NotifyPayload>(); n != nullptr && is_error_notify(n->type))
+                    why = "notify " + std::to_string(n->type);
+            LOG_INFO(kLog, "CHILD_SA %s not established: %s", auth_child_config_->name.c_str(), why.c_str());
+            return;
+        }
+        auto c = complete_child(*auth_child_config_, auth_child_offer_.proposals, auth_child_offer_.spi, inner, ni_, nr_, nullptr);
+        if (!c) LOG_INFO(kLog, "CHILD_SA %s failed: %s", auth_child_config_->name.c_str(), c.error().to_string().c_str());
+    }
+}
+
+void IkeSa::become_established() {
+    state_ = IkeSaState::kEstablished;
+    LOG_INFO(kLog, "IKE_SA %s[%u] established between %s[%s]...%s[%s]", config_->name.c_str(), unique_id_,
+             path_.local.host_string().c_str(), my_id_.to_string().c_str(), path_.remote.host_string().c_str(),
+             peer_id_.to_string().c_str());
+}
+
+// ---- responder ----
+
+void IkeSa::handle_config_request(const ConfigPayload& cp, std::vector<Payload>& out) {
+    if (cp.cfg_type != CfgType::kRequest || config_->pools.empty()) return;
+    bool wants_v4 = false;
+    for (const auto& a : cp.attributes) wants_v4 = wants_v4 || a.type == static_cast<uint16_t>(CfgAttribute::kInternalIp4Address);
+    if (!wants_v4) return;
+    if (!vip_) {
+        auto lease = env_.configs.acquire_lease(config_->pools, peer_id_);
+        if (!lease) {
+            LOG_INFO(kLog, "IKE_SA #%u: no virtual IP left in the pools", unique_id_);
+            out.push_back(notify(NotifyType::kInternalAddressFailure));
+            return;
+        }
+        vip_ = lease->address;
+        vip_pools_ = config_->pools;
+        ConfigPayload reply;
+        reply.cfg_type = CfgType::kReply;
+        reply.attributes.push_back(ConfigAttribute{static_cast<uint16_t>(CfgAttribute::kInternalIp4Address), *vip_});
+        for (const auto& d : lease->dns) {
+            if (d.size() == 4) reply.attributes.push_back(ConfigAttribute{static_cast<uint16_t>(CfgAttribute::kInternalIp4Dns), d});
+        }
+        out.push_back(make_payload(std::move(reply)));
+    }
+}
+
+void IkeSa::handle_auth_request(const IkeHeader& header, const std::vector<Payload>& inner) {
+    const IdPayload* idi = nullptr;
+    const IdPayload* idr = nullptr;
+    for (const auto& p : inner) {
+        if (p.payload_type() == PayloadType::kIdi) idi = p.get<IdPayload>();
+        if (p.payload_type() == PayloadType::kIdr) idr = p.get<IdPayload>();
+    }
+    auto refuse = [&](NotifyType n, const std::string& why) {
+        send_response(header, {notify(n)});
+        fail(why);
+    };
+    if (idi == nullptr) return refuse(NotifyType::kInvalidSyntax, "IKE_AUTH request without IDi");
+    peer_id_ = Identity::from_payload(*idi);
+    std::optional<Identity> wanted;
+    if (idr != nullptr) wanted = Identity::from_payload(*idr);
+    auto cfg = env_.configs.match_identities(path_.local, path_.remote, peer_id_, wanted ? &*wanted : nullptr);
+    if (!cfg) return refuse(NotifyType::kAuthenticationFailed, "no connection matches '" + peer_id_.to_string() + "'");
+    config_ = cfg;
+    if (config_->local.empty() || config_->remote.empty()) {
+        return refuse(NotifyType::kAuthenticationFailed, "connection " + config_->name + " has no auth rounds");
+    }
+    my_id_ = config_->local[0].id.any ? address_identity(path_.local) : config_->local[0].id;
+    auto local = make_local_authenticator(config_->local[0]);
+    auto remote = make_remote_authenticator(config_->remote[0]);
+    if (!local || !remote) {
+        return refuse(NotifyType::kAuthenticationFailed,
+                      "connection " + config_->name + ": " + (!local ? local.error().detail : remote.error().detail));
+    }
+    local_auth_ = std::move(*local);
+    remote_auth_ = std::move(*remote);
+    auto st = remote_auth_->process(auth_context(false), inner);
+    if (!st) return refuse(NotifyType::kAuthenticationFailed, "authentication of '" + peer_id_.to_string() + "' failed: " + st.error().detail);
+    if (*st != AuthStatus::kSuccess) {
+        // An EAP round (issue 8) returns kNeedMore here and its build()
+        // adds the EAP request; not wired yet.
+        return refuse(NotifyType::kAuthenticationFailed, "multi-message authentication is not implemented yet");
+    }
+    LOG_INFO(kLog, "authentication of '%s' with %s successful", peer_id_.to_string().c_str(), remote_auth_->name());
+
+    std::vector<Payload> out;
+    out.push_back(make_id_payload(false, my_id_.to_payload()));
+    std::vector<Payload> auth;
+    auto lst = local_auth_->build(auth_context(true), auth);
+    if (!lst) return refuse(NotifyType::kAuthenticationFailed, "building our AUTH: " + lst.error().detail);
+    for (auto& a : auth) out.push_back(std::move(a));
+    for (const auto& p : inner) {
+        if (const ConfigPayload* cp = p.get<ConfigPayload>(); cp != nullptr) handle_config_request(*cp, out);
+    }
+    become_established();
+    const bool has_sa = std::any_of(inner.begin(), inner.end(), [](const Payload& p) { return p.payload_type() == PayloadType::kSa; });
+    if (has_sa) {
+        respond_child(inner, ni_, nr_, false, nullptr, out, std::nullopt, {});
+    } else {
+        LOG_INFO(kLog, "IKE_SA %s[%u] is childless (RFC 6023)", config_->name.c_str(), unique_id_);
+    }
+    send_response(header, out);
+}
+
+}  // namespace lanyard::ike
