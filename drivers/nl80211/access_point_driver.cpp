@@ -243,8 +243,9 @@ void Nl80211AccessPointDriver::on_association_request(const ManagementFrameView&
     };
     if (!request) return refuse(kStatusUnspecifiedFailure, request.error().detail);
     if (!equal_bytes(request->ssid, options_.ssid)) return refuse(kStatusUnspecifiedFailure, "another SSID");
-    if (options_.rsn.protected_network() && !rsn_element_of(request->ies)) {
-        return refuse(kStatusInvalidRsne, "no RSN element on a protected network");
+    const AssociationDecision decision = decide(frame.source, request->ies);
+    if (decision.status != kStatusSuccess) {
+        return refuse(decision.status, "association policy answered status " + std::to_string(decision.status));
     }
     if (it->second.aid != 0) {
         // Reassociation of an associated station: start over.
@@ -254,7 +255,7 @@ void Nl80211AccessPointDriver::on_association_request(const ManagementFrameView&
     }
     auto aid = free_aid();
     if (!aid) return refuse(kStatusApFull, "no association ID left");
-    Status added = add_kernel_station(frame.source, *request, *aid);
+    Status added = add_kernel_station(frame.source, *request, *aid, decision.mfp);
     if (!added) return refuse(kStatusUnspecifiedFailure, added.error().detail);
     StationRecord& record = stations_[frame.source];
     record.aid = *aid;
@@ -265,12 +266,26 @@ void Nl80211AccessPointDriver::on_association_request(const ManagementFrameView&
                                      band_rates(options_.band)));
 }
 
+AssociationDecision Nl80211AccessPointDriver::decide(const MacAddress& station, ByteView ies) const {
+    if (options_.association_policy) return options_.association_policy(station, ies);
+    AssociationDecision decision;
+    if (!options_.rsn.protected_network()) return decision;
+    if (!rsn_element_of(ies)) decision.status = kStatusInvalidRsne;
+    switch (options_.rsn.mfp) {
+        case MgmtFrameProtection::kDisabled:
+        case MgmtFrameProtection::kOptional: break;  // needs the station's RSN capabilities: give a policy
+        case MgmtFrameProtection::kRequired: decision.mfp = true; break;
+    }
+    return decision;
+}
+
 Status Nl80211AccessPointDriver::add_kernel_station(const MacAddress& station, const AssociationRequest& request,
-                                                    uint16_t aid) {
+                                                    uint16_t aid, bool mfp) {
     nl80211_sta_flag_update flags{};
     flags.mask = (1u << NL80211_STA_FLAG_AUTHENTICATED) | (1u << NL80211_STA_FLAG_ASSOCIATED) |
-                 (1u << NL80211_STA_FLAG_AUTHORIZED);
+                 (1u << NL80211_STA_FLAG_AUTHORIZED) | (1u << NL80211_STA_FLAG_MFP);
     flags.set = (1u << NL80211_STA_FLAG_AUTHENTICATED) | (1u << NL80211_STA_FLAG_ASSOCIATED);
+    if (mfp) flags.set |= 1u << NL80211_STA_FLAG_MFP;
     const ByteView rates = ByteView(request.supported_rates).first(std::min(request.supported_rates.size(), kMaxStationRates));
     auto message = socket().message(NL80211_CMD_NEW_STATION);
     message->u32(NL80211_ATTR_IFINDEX, interface_index())

@@ -24,6 +24,7 @@
 // the destructor stops it (NL80211_CMD_STOP_AP).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -34,6 +35,15 @@
 
 namespace lanyard {
 
+// What the AP answers a (re)association request with (user-space SME only).
+// The daemon decides from the station's RSN element (eapol::negotiate_rsn,
+// IEEE 802.11-2020 §12.6.3) and answers status 40-45 on a mismatch.
+struct AssociationDecision {
+    uint16_t status = 0;  // §9.4.1.9; 0 admits the station
+    bool mfp = false;     // management frame protection for this station
+};
+using AssociationPolicy = std::function<AssociationDecision(const MacAddress& station, ByteView ies)>;
+
 struct Nl80211AccessPointOptions {
     Nl80211CommonOptions common;
     Bytes ssid;                           // 1-32 octets; never hidden
@@ -42,6 +52,10 @@ struct Nl80211AccessPointOptions {
     uint16_t beacon_interval_tu = 100;
     uint8_t dtim_period = 2;
     RsnSettings rsn;                      // empty RSN element: open network
+    // Without a policy: an open network admits everyone; a protected one
+    // admits stations that send an RSN element (status 72 otherwise), with
+    // MFP when rsn.mfp is kRequired.
+    AssociationPolicy association_policy;
 };
 
 class Nl80211AccessPointDriver final : public Nl80211DriverBase {
@@ -82,7 +96,8 @@ private:
     void on_management_frame(ByteView frame);
     void on_authentication(const ManagementFrameView& frame);
     void on_association_request(const ManagementFrameView& frame);
-    Status add_kernel_station(const MacAddress& station, const AssociationRequest& request, uint16_t aid);
+    Status add_kernel_station(const MacAddress& station, const AssociationRequest& request, uint16_t aid, bool mfp);
+    AssociationDecision decide(const MacAddress& station, ByteView ies) const;
     std::optional<uint16_t> free_aid() const;
     void station_associated(const MacAddress& station, Bytes ies);
     void station_gone(const MacAddress& station);

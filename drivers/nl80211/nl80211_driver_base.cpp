@@ -34,9 +34,9 @@ std::vector<uint32_t> RsnSettings::required_ciphers() const {
     std::vector<uint32_t> ciphers{pairwise_cipher};
     if (group_cipher != pairwise_cipher) ciphers.push_back(group_cipher);
     switch (mfp) {
-        case MfpPolicy::kDisabled: break;
-        case MfpPolicy::kOptional:
-        case MfpPolicy::kRequired: ciphers.push_back(group_management_cipher); break;
+        case MgmtFrameProtection::kDisabled: break;
+        case MgmtFrameProtection::kOptional:
+        case MgmtFrameProtection::kRequired: ciphers.push_back(group_management_cipher); break;
     }
     return ciphers;
 }

@@ -28,7 +28,9 @@ enum class EapolTransport { kControlPort, kPacketSocket };
 const char* eapol_transport_name(EapolTransport transport);
 
 // ieee80211w: 0 disabled, 1 optional, 2 required (IEEE 802.11-2020 §12.6.3).
-enum class MfpPolicy { kDisabled, kOptional, kRequired };
+// (eapol::MfpPolicy is the same choice inside the RSN code; drivers do not
+// depend on eapol/, so the daemon maps one to the other.)
+enum class MgmtFrameProtection { kDisabled, kOptional, kRequired };
 
 // The RSN settings nl80211 wants as attributes next to the RSN element
 // itself, which the caller builds (eapol/) and passes as bytes.
@@ -37,7 +39,7 @@ struct RsnSettings {
     uint32_t akm_suite = kAkm8021X;
     uint32_t pairwise_cipher = kCipherCcmp128;
     uint32_t group_cipher = kCipherCcmp128;
-    MfpPolicy mfp = MfpPolicy::kDisabled;
+    MgmtFrameProtection mfp = MgmtFrameProtection::kDisabled;
     uint32_t group_management_cipher = kCipherBipCmac128;  // with MFP
 
     bool protected_network() const { return !rsn_element.empty(); }

@@ -227,9 +227,9 @@ Status Nl80211StationDriver::send_connect(const ScanBss& bss) {
             .u32_array(NL80211_ATTR_CIPHER_SUITES_PAIRWISE, {rsn.pairwise_cipher})
             .u32(NL80211_ATTR_CIPHER_SUITE_GROUP, rsn.group_cipher);
         switch (rsn.mfp) {
-            case MfpPolicy::kDisabled: break;
-            case MfpPolicy::kRequired: message->u32(NL80211_ATTR_USE_MFP, NL80211_MFP_REQUIRED); break;
-            case MfpPolicy::kOptional:
+            case MgmtFrameProtection::kDisabled: break;
+            case MgmtFrameProtection::kRequired: message->u32(NL80211_ATTR_USE_MFP, NL80211_MFP_REQUIRED); break;
+            case MgmtFrameProtection::kOptional:
                 if (capabilities().has_extended_feature(NL80211_EXT_FEATURE_MFP_OPTIONAL)) {
                     message->u32(NL80211_ATTR_USE_MFP, NL80211_MFP_OPTIONAL);
                 }
@@ -315,11 +315,11 @@ Status Nl80211StationDriver::disconnect(uint16_t reason) {
     return sent;
 }
 
-Status Nl80211StationDriver::roam(const MacAddress& bssid) {
+Status Nl80211StationDriver::roam(const MacAddress& bssid, std::optional<uint32_t> frequency_mhz) {
     if (state_ != StationState::kConnected) return make_error(ErrorCode::kInternal, "roam: not connected");
     ConnectParameters next = parameters_;
     next.bssid = bssid;
-    next.frequency_mhz.reset();
+    next.frequency_mhz = frequency_mhz;
     // A plain reconnect: the listener sees the link go down and, on
     // success, on_roamed then on_connected for the new BSS.
     Nl80211StationListener* listener = station_listener_;

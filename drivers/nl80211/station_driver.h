@@ -11,7 +11,7 @@
 //   ConnectParameters connect;
 //   connect.ssid = to_bytes("lanyard");
 //   connect.rsn.rsn_element = our_rsne;                           // from eapol/ (empty: open)
-//   connect.rsn.mfp = MfpPolicy::kRequired;                       // ieee80211w=2
+//   connect.rsn.mfp = MgmtFrameProtection::kRequired;                       // ieee80211w=2
 //   (*station)->connect(connect);   // scan -> select -> CONNECT; result via the listener
 //   (*loop)->run();
 //
@@ -76,8 +76,10 @@ public:
     // Starts scan, selection and CONNECT; the outcome arrives through the
     // listener. Fails at once for bad parameters or ciphers the wiphy lacks.
     Status connect(const ConnectParameters& parameters);
-    // Reconnects to another BSS of the same SSID (a simple reconnect).
-    Status roam(const MacAddress& bssid);
+    // Reconnects to another BSS of the same SSID (a simple reconnect:
+    // DISCONNECT, scan, CONNECT; no fast transition, no PMKSA reuse here).
+    // `frequency_mhz` narrows the scan to the target's channel.
+    Status roam(const MacAddress& bssid, std::optional<uint32_t> frequency_mhz = std::nullopt);
     // NL80211_CMD_DISCONNECT with a reason code; no-op when idle.
     Status disconnect(uint16_t reason);
 

@@ -2,8 +2,8 @@
 // tests/vm/scenarios/nl80211_driver_check.sh). Not part of the Makefile
 // build: the scenario's header says how to build it against liblanyard_os.a.
 //
-//   nl80211_check --ap wlan0 --sta wlan1 [--ssid NAME] [--channel N]
-//                 [--timeout-s N] [--packet-socket] [-d]
+//   nl80211_check --ap wlan0 --sta wlan1 [--ap2 wlan2] [--ssid NAME]
+//                 [--channel N] [--timeout-s N] [--packet-socket] [-d]
 //
 // One process, both drivers: an open (no RSN) AP on one radio, a station
 // on the other. Prints "ok NAME" / "not ok NAME: reason" for: the wiphy
@@ -12,7 +12,10 @@
 // control port (or the packet socket with --packet-socket), port
 // authorization on both sides, pairwise/group/integrity key installation
 // followed by one more EAPOL frame each way (now protected with the
-// installed CCMP key), and the station's disconnect reaching the AP.
+// installed CCMP key), a frame under mismatched keys being dropped, and the
+// station's disconnect reaching the AP. With --ap2, a second AP with the
+// same SSID on channel 6: the station roams to it (a reconnect), the first
+// AP sees it leave, the second sees it arrive and exchanges EAPOL with it.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -75,7 +78,13 @@ struct StaSide : DriverListener, Nl80211StationListener {
         last_frame.assign(pdu.begin(), pdu.end());
         ++frames;
     }
-    void on_connected(const ScanBss&) override { connected = true; }
+    int connects = 0;
+    MacAddress roamed_to;
+    void on_connected(const ScanBss&) override {
+        connected = true;
+        ++connects;
+    }
+    void on_roamed(const MacAddress& bssid) override { roamed_to = bssid; }
     void on_connect_failed(const Error& error) override { failure = error.detail; }
     void on_disconnected(uint16_t, bool) override { disconnected = true; }
 };
@@ -104,7 +113,7 @@ KeyInstallRequest key(KeyKind kind, uint32_t cipher, uint8_t index, const MacAdd
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string ap_if, sta_if, ssid = "lanyard-nl80211-check";
+    std::string ap_if, ap2_if, sta_if, ssid = "lanyard-nl80211-check";
     unsigned channel = 1;
     int timeout = 60;
     bool packet_socket = false;
@@ -113,13 +122,14 @@ int main(int argc, char** argv) {
         auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
         if (arg == "--ap") ap_if = next();
         else if (arg == "--sta") sta_if = next();
+        else if (arg == "--ap2") ap2_if = next();
         else if (arg == "--ssid") ssid = next();
         else if (arg == "--channel") channel = static_cast<unsigned>(std::atoi(next().c_str()));
         else if (arg == "--timeout-s") timeout = std::atoi(next().c_str());
         else if (arg == "--packet-socket") packet_socket = true;
         else if (arg == "-d") set_log_level(LogLevel::kDebug);
         else {
-            std::fprintf(stderr, "usage: nl80211_check --ap IF --sta IF [--ssid S] [--channel N] [--timeout-s N] [--packet-socket] [-d]\n");
+            std::fprintf(stderr, "usage: nl80211_check --ap IF --sta IF [--ap2 IF] [--ssid S] [--channel N] [--timeout-s N] [--packet-socket] [-d]\n");
             return 2;
         }
     }
@@ -215,14 +225,55 @@ int main(int argc, char** argv) {
         run_until(loop, 10, [&] { return ap_side.frames >= 2; });
         report(sent.ok() && ap_side.frames >= 2, "nl80211-eapol-protected-sta-to-ap",
                sent ? "no frame after the keys" : sent.error().to_string());
+        // Proof that the frames above were protected: with a different TK
+        // on the station, the AP's next frame must fail CCMP and vanish.
+        Status rekeyed = (*sta)->install_key(key(KeyKind::kPairwise, kCipherCcmp128, 0, bssid, 0x44));
+        sent = (*ap)->send_eapol(station, kRequest);
+        const bool leaked = run_until(loop, 3, [&] { return sta_side.frames >= 3; });
+        report(rekeyed.ok() && sent.ok() && !leaked, "nl80211-key-mismatch-drops",
+               leaked ? "the station received a frame sent under another key" : "could not rekey or send");
+    }
+
+    std::unique_ptr<Nl80211AccessPointDriver> ap2;
+    ApSide ap2_side;
+    ApSide* last_ap_side = &ap_side;
+    if (!ap2_if.empty()) {
+        Nl80211AccessPointOptions ap2_options = ap_options;
+        ap2_options.common.interface_name = ap2_if;
+        ap2_options.channel = channel == 6 ? 11 : 6;
+        auto opened = Nl80211AccessPointDriver::open(loop, ap2_options);
+        report(opened.ok(), "nl80211-ap2-start", opened ? "" : opened.error().to_string());
+        if (!opened) return 1;
+        ap2 = std::move(*opened);
+        ap2->set_listener(&ap2_side);
+        sta_side.connected = false;
+        Status roaming = (*sta)->roam(ap2->own_address(), ap2->frequency_mhz());
+        run_until(loop, timeout, [&] { return sta_side.connected || !sta_side.failure.empty(); });
+        report(roaming.ok() && sta_side.connected && (*sta)->current_bss()->bssid == ap2->own_address() &&
+                   sta_side.roamed_to == ap2->own_address(),
+               "nl80211-roam", roaming ? (sta_side.failure.empty() ? "not connected to the second AP" : sta_side.failure)
+                                       : roaming.error().to_string());
+        run_until(loop, 10, [&] { return ap_side.left == station && ap2_side.arrived == station; });
+        report(ap_side.left == station && ap2_side.arrived == station, "nl80211-roam-stations",
+               "first AP left/second AP arrived: " + ap_side.left.to_string() + "/" + ap2_side.arrived.to_string());
+        const int before = sta_side.frames;
+        sent = ap2->send_eapol(station, kRequest);
+        run_until(loop, 10, [&] { return sta_side.frames > before; });
+        Status back = (*sta)->send_eapol(ap2->own_address(), kResponse);
+        run_until(loop, 10, [&] { return ap2_side.frames >= 1; });
+        report(sent.ok() && back.ok() && sta_side.frames > before && sta_side.last_source == ap2->own_address() &&
+                   ap2_side.frames >= 1,
+               "nl80211-roam-eapol", "no EAPOL exchange with the second AP");
+        last_ap_side = &ap2_side;
     }
 
     Status down = (*sta)->disconnect(3);
-    run_until(loop, 10, [&] { return ap_side.left == station; });
-    report(down.ok() && ap_side.left == station && (*sta)->link_state() == LinkState::kDown,
+    run_until(loop, 10, [&] { return last_ap_side->left == station; });
+    report(down.ok() && last_ap_side->left == station && (*sta)->link_state() == LinkState::kDown,
            "nl80211-disconnect", down ? "the AP saw no on_station_left" : down.error().to_string());
 
     sta->reset();
+    ap2.reset();
     ap->reset();
     std::printf("# nl80211_check: %d failure(s)\n", failures);
     return failures == 0 ? 0 : 1;

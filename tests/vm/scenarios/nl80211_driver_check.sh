@@ -1,12 +1,13 @@
 #!/bin/bash
-# vm-radios: 2
+# vm-radios: 3
 # Lanyard's own nl80211 drivers (drivers/nl80211/) on mac80211_hwsim: an open
 # AP (Nl80211AccessPointDriver) on wlan0 and a station (Nl80211StationDriver)
 # on wlan1, both in one process, drivers/tools/nl80211_check.cpp. Checks the
 # wiphy probe, START_AP, scan + CONNECT, the AP's user-space SME admitting the
 # station, one EAPOL frame each way, keys, port authorization, another EAPOL
-# frame each way under the installed CCMP key, and the disconnect reaching the
-# AP. Run twice: EAPOL over the nl80211 control port, then over the PAE
+# frame each way under the installed CCMP key, a frame under mismatched keys
+# being dropped, a roam (reconnect) to a second AP with the same SSID on wlan2,
+# and the disconnect reaching the AP. Run twice: EAPOL over the nl80211 control port, then over the PAE
 # packet-socket fallback.
 #
 # The check binary is not built by the Makefile. Build it on the host with:
@@ -31,7 +32,7 @@ run_check() {  # PREFIX ARGS...
   local prefix=$1 log line name rest rc
   shift
   log=$LYD_WORK/$prefix.log
-  timeout -k 5 60 "$bin" --ap wlan0 --sta wlan1 --ssid "lanyard-$prefix" --timeout-s 40 -d "$@" \
+  timeout -k 5 60 "$bin" --ap wlan0 --sta wlan1 --ap2 wlan2 --ssid "lanyard-$prefix" --timeout-s 40 -d "$@" \
     > "$log.out" 2> "$log"
   rc=$?
   while IFS= read -r line; do
