@@ -3,9 +3,12 @@
 // build: the scenario's header says how to build it against liblanyard_os.a.
 //
 //   nl80211_check --ap wlan0 --sta wlan1 [--ap2 wlan2] [--ssid NAME]
-//                 [--channel N] [--timeout-s N] [--packet-socket] [-d]
+//                 [--channel N] [--timeout-s N] [--packet-socket] [--rsn] [-d]
 //
-// One process, both drivers: an open (no RSN) AP on one radio, a station
+// One process, both drivers: an open (no RSN) AP on one radio (with --rsn:
+// WPA2-Enterprise, CCMP, PMF required, the RSN elements built by
+// eapol/rsn_element.h and the association checked by eapol::negotiate_rsn;
+// no real 4-way handshake, the keys are fixed test keys), a station
 // on the other. Prints "ok NAME" / "not ok NAME: reason" for: the wiphy
 // probe of both radios, AP start, scan + CONNECT, the AP seeing the station
 // arrive (with its association IEs), one EAPOL frame each way over the
@@ -27,6 +30,7 @@
 #include "common/log.h"
 #include "drivers/nl80211/access_point_driver.h"
 #include "drivers/nl80211/station_driver.h"
+#include "eapol/rsn_element.h"
 
 using namespace lanyard;
 
@@ -117,6 +121,7 @@ int main(int argc, char** argv) {
     unsigned channel = 1;
     int timeout = 60;
     bool packet_socket = false;
+    bool rsn = false;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -127,6 +132,7 @@ int main(int argc, char** argv) {
         else if (arg == "--channel") channel = static_cast<unsigned>(std::atoi(next().c_str()));
         else if (arg == "--timeout-s") timeout = std::atoi(next().c_str());
         else if (arg == "--packet-socket") packet_socket = true;
+        else if (arg == "--rsn") rsn = true;
         else if (arg == "-d") set_log_level(LogLevel::kDebug);
         else {
             std::fprintf(stderr, "usage: nl80211_check --ap IF --sta IF [--ap2 IF] [--ssid S] [--channel N] [--timeout-s N] [--packet-socket] [-d]\n");
@@ -146,6 +152,35 @@ int main(int argc, char** argv) {
     ap_options.ssid = to_bytes(ssid);
     ap_options.channel = channel;
     ap_options.common.force_packet_socket = packet_socket;
+    RsnSettings rsn_settings;
+    std::optional<eapol::RsnElement> ap_rsne;
+    if (rsn) {
+        eapol::RsnElement element;  // CCMP-128 / 802.1X by default
+        element.capabilities = eapol::kRsnCapMfpc | eapol::kRsnCapMfpr;
+        element.group_management_cipher = kCipherBipCmac128;
+        auto built = eapol::build_rsn_element(element);
+        if (!built) return 1;
+        ap_rsne = element;
+        rsn_settings.rsn_element = *built;
+        rsn_settings.mfp = MgmtFrameProtection::kRequired;
+        ap_options.rsn = rsn_settings;
+        ap_options.association_policy = [element](const MacAddress&, ByteView ies) {
+            AssociationDecision decision;
+            auto found = eapol::find_rsn_element(ies);
+            auto theirs = found ? eapol::parse_rsn_element(*found) : Result<eapol::RsnElement>(found.error());
+            if (!theirs) {
+                decision.status = 72;  // invalid RSNE (IEEE 802.11-2020 Table 9-50)
+                return decision;
+            }
+            auto negotiated = eapol::negotiate_rsn(element, *theirs);
+            if (!negotiated) {
+                decision.status = 43;  // invalid AKMP (representative of 40-45)
+                return decision;
+            }
+            decision.mfp = negotiated->mfp;
+            return decision;
+        };
+    }
     auto ap = Nl80211AccessPointDriver::open(loop, ap_options);
     report(ap.ok(), "nl80211-ap-start", ap ? "" : ap.error().to_string());
     if (!ap) return 1;
@@ -174,6 +209,7 @@ int main(int argc, char** argv) {
     ConnectParameters connect;
     connect.ssid = to_bytes(ssid);
     connect.frequency_mhz = (*ap)->frequency_mhz();
+    connect.rsn = rsn_settings;
     Status started = (*sta)->connect(connect);
     if (!started) {
         report(false, "nl80211-connect", started.error().to_string());
@@ -189,8 +225,17 @@ int main(int argc, char** argv) {
 
     run_until(loop, 10, [&] { return ap_side.arrived == station; });
     report(ap_side.arrived == station, "nl80211-ap-station-arrived", "no on_station_arrived for " + station.to_string());
-    report((*ap)->station_association_ies(station) != nullptr && !(*ap)->station_rsn_element(station),
-           "nl80211-ap-association-ies", "association IEs missing (or an RSN element on an open network)");
+    if (rsn) {
+        auto theirs = (*ap)->station_rsn_element(station);
+        report(theirs && equal_bytes(*theirs, rsn_settings.rsn_element), "nl80211-ap-association-ies",
+               "the AP does not hold the station's RSN element");
+        const auto& beacon_rsne = (*sta)->current_bss()->rsn_element;
+        report(beacon_rsne && equal_bytes(*beacon_rsne, rsn_settings.rsn_element), "nl80211-sta-beacon-rsne",
+               "the scan result lacks the AP's RSN element");
+    } else {
+        report((*ap)->station_association_ies(station) != nullptr && !(*ap)->station_rsn_element(station),
+               "nl80211-ap-association-ies", "association IEs missing (or an RSN element on an open network)");
+    }
 
     // One EAPOL frame each way, before any key.
     Status sent = (*ap)->send_eapol(station, kRequest);
@@ -209,6 +254,7 @@ int main(int argc, char** argv) {
     if (keys) keys = (*sta)->install_key(key(KeyKind::kGroup, kCipherCcmp128, 1, MacAddress::broadcast(), 0x22));
     report(keys.ok(), "nl80211-keys", keys ? "" : keys.error().to_string());
     Status igtk = (*ap)->install_key(key(KeyKind::kIntegrityGroup, kCipherBipCmac128, 4, MacAddress::broadcast(), 0x33));
+    if (igtk) igtk = (*sta)->install_key(key(KeyKind::kIntegrityGroup, kCipherBipCmac128, 4, MacAddress::broadcast(), 0x33));
     report(igtk.ok(), "nl80211-igtk", igtk ? "" : igtk.error().to_string());
 
     Status authorized = (*ap)->set_port_state(station, PortState::kAuthorized);
@@ -232,6 +278,14 @@ int main(int argc, char** argv) {
         const bool leaked = run_until(loop, 3, [&] { return sta_side.frames >= 3; });
         report(rekeyed.ok() && sent.ok() && !leaked, "nl80211-key-mismatch-drops",
                leaked ? "the station received a frame sent under another key" : "could not rekey or send");
+        // A fresh TK on both ends (new packet numbers on both) works again.
+        Status fresh = (*ap)->install_key(key(KeyKind::kPairwise, kCipherCcmp128, 0, station, 0x55));
+        if (fresh) fresh = (*sta)->install_key(key(KeyKind::kPairwise, kCipherCcmp128, 0, bssid, 0x55));
+        const int ap_before = ap_side.frames;
+        sent = (*sta)->send_eapol(bssid, kResponse);
+        run_until(loop, 10, [&] { return ap_side.frames > ap_before; });
+        report(fresh.ok() && sent.ok() && ap_side.frames > ap_before, "nl80211-rekey",
+               fresh ? "no frame after installing a fresh TK on both ends" : fresh.error().to_string());
     }
 
     std::unique_ptr<Nl80211AccessPointDriver> ap2;

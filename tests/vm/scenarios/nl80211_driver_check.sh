@@ -6,9 +6,12 @@
 # wiphy probe, START_AP, scan + CONNECT, the AP's user-space SME admitting the
 # station, one EAPOL frame each way, keys, port authorization, another EAPOL
 # frame each way under the installed CCMP key, a frame under mismatched keys
-# being dropped, a roam (reconnect) to a second AP with the same SSID on wlan2,
-# and the disconnect reaching the AP. Run twice: EAPOL over the nl80211 control port, then over the PAE
-# packet-socket fallback.
+# being dropped, a fresh key working again, a roam (reconnect) to a second AP
+# with the same SSID on wlan2, and the disconnect reaching the AP. Run three
+# times: open with EAPOL over the nl80211 control port; open over the PAE
+# packet-socket fallback; WPA2-Enterprise with PMF required over the control
+# port (RSN elements in beacon, CONNECT and association, checked with
+# eapol::negotiate_rsn; fixed test keys, no real 4-way handshake).
 #
 # The check binary is not built by the Makefile. Build it on the host with:
 #   make BUILD_ROOT=build/nl SRC_DIRS="common crypto tls tls/openssl methods eapol drivers drivers/memory drivers/wired drivers/nl80211" \
@@ -56,4 +59,5 @@ run_check() {  # PREFIX ARGS...
 
 run_check nl80211
 run_check nl80211-pkt --packet-socket
+run_check nl80211-rsn --rsn
 vm_finish
