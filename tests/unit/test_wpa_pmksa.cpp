@@ -2,7 +2,11 @@
 // and by BSSID (station), expiry by injected time, LRU eviction, removal.
 #include <doctest/doctest.h>
 
+#include <deque>
+
 #include "common/clock.h"
+#include "eapol/four_way_authenticator.h"
+#include "eapol/four_way_supplicant.h"
 #include "eapol/pmksa_cache.h"
 #include "eapol/ptk.h"
 #include "wpa_test_support.h"
@@ -101,4 +105,66 @@ TEST_CASE("PMKSA cache: removal by PMKID and by peer; an AKM without PMKID is re
     CHECK(cache.add(pmk(4), kAp1, kSta, kAkmSae, clock.now()).error().code == ErrorCode::kUnsupported);
     cache.clear();
     CHECK(cache.size() == 0);
+}
+
+TEST_CASE("PMKSA caching end to end: the station roams back with the PMKID, EAP is skipped, the 4-way completes") {
+    FakeClock clock;
+    PmksaCache station_cache;
+    PmksaCache ap_cache;
+    const SecretBytes pmk_from_eap(Bytes(32, 0x77));
+    // First association: both sides cache the PMKSA after EAP.
+    const Pmkid pmkid = station_cache.add(pmk_from_eap, kAp1, kSta, kAkm8021x, clock.now()).value();
+    CHECK(ap_cache.add(pmk_from_eap, kAp1, kSta, kAkm8021x, clock.now()).value() == pmkid);
+
+    // Roaming back: the station's association RSN element carries the PMKID.
+    clock.advance(seconds(600));
+    const PmksaEntry* own = station_cache.find_by_authenticator(kAp1, kSta, kAkm8021x, clock.now());
+    REQUIRE(own != nullptr);
+    RsnElement station_rsn;
+    station_rsn.pmkids = {own->pmkid};
+    const Bytes station_rsn_bytes = build_rsn_element(station_rsn).value();
+    const Bytes ap_rsn_bytes = build_rsn_element(RsnElement{}).value();
+
+    // The AP: negotiate, find the PMKSA by the offered PMKID, start the 4-way directly.
+    auto agreed = negotiate_rsn(RsnElement{}, parse_rsn_element(station_rsn_bytes).value()).value();
+    const PmksaEntry* cached = ap_cache.find_any(agreed.pmkids, kAp1, kSta, clock.now());
+    REQUIRE(cached != nullptr);
+
+    FakeRandom random(5);
+    auto group = GroupKeyAuthority::create(kCipherCcmp128, 0, random).value();
+    test::RecordingKeyInstaller sta_keys, ap_keys;
+    std::deque<Bytes> to_ap, to_sta;
+    SupplicantHandshakeConfig sc;
+    sc.own_address = kSta;
+    sc.authenticator_address = kAp1;
+    sc.own_rsn_element = station_rsn_bytes;
+    sc.authenticator_rsn_element = ap_rsn_bytes;
+    AuthenticatorHandshakeConfig ac;
+    ac.own_address = kAp1;
+    ac.station_address = kSta;
+    ac.own_rsn_element = ap_rsn_bytes;
+    ac.station_rsn_element = station_rsn_bytes;
+    ac.pmkid = cached->pmkid;
+    FourWayHandshakeSupplicant sta(
+        sc, HandshakeCallbacks{[&](ByteView b) { to_ap.emplace_back(b.begin(), b.end()); }, nullptr}, sta_keys, random);
+    FourWayHandshakeAuthenticator ap(
+        ac, HandshakeCallbacks{[&](ByteView b) { to_sta.emplace_back(b.begin(), b.end()); }, nullptr}, ap_keys, random,
+        group);
+    sta.set_pmk(own->pmk);
+    ap.start(cached->pmk, clock.now());
+    for (int i = 0; i < 2; ++i) {
+        REQUIRE(to_sta.size() == 1);
+        sta.receive(to_sta.front());
+        to_sta.pop_front();
+        REQUIRE(to_ap.size() == 1);
+        ap.receive(to_ap.front(), clock.now());
+        to_ap.pop_front();
+    }
+    CHECK(sta.state() == SupplicantKeyState::kComplete);
+    CHECK(ap.state() == AuthenticatorKeyState::kComplete);
+    CHECK(equal_bytes(sta_keys.last(KeyKind::kPairwise)->key.view(), ap_keys.last(KeyKind::kPairwise)->key.view()));
+
+    // A station whose PMKSA the AP has forgotten: no hit, full EAP needed.
+    ap_cache.remove_peer(kSta);
+    CHECK(ap_cache.find_any(agreed.pmkids, kAp1, kSta, clock.now()) == nullptr);
 }
