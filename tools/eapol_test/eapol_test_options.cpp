@@ -131,7 +131,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
              return ok_status();
          }},
         {'C', "", true, text(&o.connect_info)},
-        {'A', "", true, text(&o.nas_ip)},
+        {'A', "", true, text(&o.client_ip)},
         {'v', "version", false, flag(&o.show_version)},
         {'h', "help", false, flag(&o.show_help)},
         {'d', "", false,
@@ -184,14 +184,15 @@ std::string usage_text() {
     return "usage:\n"
            "lanyard-eapol-test [-nvqd] -c<conf> [-a<AS IP>] [-p<AS port>] [-s<AS secret>]\\\n"
            "           [-r<count>] [-t<timeout>] [-C<Connect-Info>] [-M<client MAC address>]\\\n"
-           "           [-A<NAS IP>] [load-generator options]\n"
+           "           [-A<client IP>] [load-generator options]\n"
            "\n"
            "options (as Debian's eapol_test):\n"
            "  -c<conf> = configuration file (wpa_supplicant.conf; the first network block)\n"
            "  -a<AS IP> = IP address of the authentication server, default 127.0.0.1\n"
            "  -p<AS port> = UDP port of the authentication server, default 1812\n"
            "  -s<AS secret> = shared secret with the authentication server, default 'radius'\n"
-           "  -A<NAS IP> = NAS-IP-Address to send, default 127.0.0.1\n"
+           "  -A<client IP> = IP address of the client (the sockets bind to it), default:\n"
+           "                  select automatically; NAS-IP-Address is 127.0.0.1 as in eapol_test\n"
            "  -r<count> = number of re-authentications (each offers the cached TLS session)\n"
            "  -n = no MPPE keys expected\n"
            "  -v = show version\n"
@@ -223,7 +224,8 @@ std::string usage_text() {
            "  time per authentication, then the MPPE and SUCCESS/FAILURE lines.\n"
            "\n"
            "exit status (as eapol_test): 0 SUCCESS; 252 (-4) a key mismatch or any failed\n"
-           "authentication; 253 (-3) Access-Reject; 254 (-2) timeout; 1 usage/config error\n";
+           "authentication (eapol_test counts every failure as a mismatch); 254 (-2) the run\n"
+           "timed out otherwise; 255 (-1) usage or configuration error\n";
 }
 
 }  // namespace lanyard::eapol_test

@@ -31,7 +31,7 @@ struct Options {
     bool no_mppe_keys = false;               // -n
     MacAddress station = MacAddress({0x02, 0, 0, 0, 0, 0x01});  // -M (Calling-Station-Id)
     std::string connect_info = "CONNECT 11Mbps 802.11b";        // -C
-    std::string nas_ip = "127.0.0.1";        // -A: NAS-IP-Address (eapol_test: the client IP)
+    std::string client_ip;                   // -A: local address the sockets bind to (default: any)
     bool show_version = false;               // -v
     bool show_help = false;                  // -h, --help
     unsigned debug = 0;                      // -d (repeatable): log level

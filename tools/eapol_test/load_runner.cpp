@@ -63,8 +63,10 @@ Result<std::unique_ptr<LoadRunner>> LoadRunner::create(EventLoop& loop, const St
 Status LoadRunner::open_sockets() {
     const size_t n = (config_.stations + config_.stations_per_socket - 1) / config_.stations_per_socket;
     const bool v6 = config_.servers.front().family() == AF_INET6;
-    auto any = SocketAddress::parse(v6 ? "::" : "0.0.0.0", 0);
-    if (!any) return any.error();
+    auto any = SocketAddress::parse(config_.bind_address.empty() ? (v6 ? "::" : "0.0.0.0") : config_.bind_address, 0);
+    if (!any) return make_error(ErrorCode::kConfig, "Invalid IP address '" + config_.bind_address + "'");
+    if (any->family() != config_.servers.front().family())
+        return make_error(ErrorCode::kConfig, "-A " + config_.bind_address + ": not the servers' address family");
     for (size_t i = 0; i < n; ++i) {
         auto udp = UdpSocket::bind(*any);
         if (!udp) return udp.error();

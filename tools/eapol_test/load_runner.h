@@ -42,6 +42,7 @@ struct RunConfig {
     std::optional<Duration> run_timeout;  // whole run (eapol_test's -t)
     bool warmup = false;                  // one untimed authentication per station first
     MacAddress base_mac = MacAddress({0x02, 0, 0, 0, 0, 0x01});
+    std::string bind_address;             // -A; empty: the wildcard of the servers' family
 };
 
 // The MAC of station `index`: base plus index in the low 24 bits (wrapping

@@ -67,13 +67,6 @@ int main(int argc, char** argv) {
     settings.offer_cached_session = !options->no_resume;
     settings.no_mppe_keys = options->no_mppe_keys;
     settings.connect_info = options->connect_info;
-    {
-        auto nas = SocketAddress::parse(options->nas_ip, 0);
-        if (!nas || nas->family() != AF_INET) return fail("-A: '" + options->nas_ip + "' is not an IPv4 address");
-        ByteView octets = nas->address_octets();
-        std::copy(octets.begin(), octets.end(), settings.nas_ip.begin());
-    }
-
     RunConfig run;
     for (const ServerAddress& s : options->effective_servers()) {
         auto address = SocketAddress::parse(s.host, s.port);
@@ -91,6 +84,7 @@ int main(int argc, char** argv) {
     run.retransmit.max_pending = 256;
     run.warmup = options->warmup;
     run.base_mac = options->station;
+    run.bind_address = options->client_ip;
     const bool load = options->load_mode();
     run.auth_timeout = seconds(options->timeout_seconds);
     if (!load) run.run_timeout = seconds(options->timeout_seconds);
