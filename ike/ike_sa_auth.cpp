@@ -117,6 +117,10 @@ void IkeSa::handle_auth_response(const std::vector<Payload>& inner) {
             if (a.type == static_cast<uint16_t>(CfgAttribute::kInternalIp4Address) && a.value.size() == 4) vip_ = a.value;
         }
     }
+    if (vip_) {
+        LOG_INFO(kLog, "IKE_SA #%u: virtual IP %u.%u.%u.%u assigned by the peer", unique_id_, (*vip_)[0], (*vip_)[1],
+                 (*vip_)[2], (*vip_)[3]);
+    }
     become_established();
     if (auth_child_config_ != nullptr) {
         if (inner.end() == std::find_if(inner.begin(), inner.end(), [](const Payload& p) {
@@ -157,6 +161,8 @@ void IkeSa::handle_config_request(const ConfigPayload& cp, std::vector<Payload>&
         }
         vip_ = lease->address;
         vip_pools_ = config_->pools;
+        LOG_INFO(kLog, "IKE_SA #%u: assigning virtual IP %u.%u.%u.%u to '%s'", unique_id_, (*vip_)[0], (*vip_)[1],
+                 (*vip_)[2], (*vip_)[3], peer_id_.to_string().c_str());
         ConfigPayload reply;
         reply.cfg_type = CfgType::kReply;
         reply.attributes.push_back(ConfigAttribute{static_cast<uint16_t>(CfgAttribute::kInternalIp4Address), *vip_});
