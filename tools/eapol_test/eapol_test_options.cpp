@@ -4,8 +4,6 @@
 #include <limits>
 
 #include "common/cmdline.h"
-#include "common/version.h"
-#include "tls/tls_engine.h"
 
 namespace lanyard::eapol_test {
 
@@ -174,10 +172,6 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     if (!o.show_help && !o.show_version && o.config_file.empty())
         return make_error(ErrorCode::kConfig, "Configuration file is required (-c).");
     return o;
-}
-
-std::string version_line() {
-    return std::string("lanyard-eapol-test ") + LANYARD_VERSION + " (TLS backend: " + tls::backend_name() + ")";
 }
 
 std::string usage_text() {

@@ -66,6 +66,5 @@ Result<Options> parse_options(const std::vector<std::string>& args);
 Result<std::vector<ServerAddress>> parse_server_list(const std::string& text);
 
 std::string usage_text();
-std::string version_line();
 
 }  // namespace lanyard::eapol_test

@@ -8,6 +8,7 @@
 #include "common/event_loop.h"
 #include "common/log.h"
 #include "common/random.h"
+#include "common/version.h"
 #include "supplicant/peer_setup.h"
 #include "supplicant/wpa_config.h"
 #include "tools/eapol_test/eapol_test_options.h"
@@ -21,6 +22,10 @@ namespace {
 
 // eapol_test returns -1 for usage and configuration errors.
 constexpr int kExitConfig = 255;
+
+std::string version_line() {
+    return std::string("lanyard-eapol-test ") + LANYARD_VERSION + " (TLS backend: " + tls::backend_name() + ")";
+}
 
 int fail(const std::string& message) {
     std::printf("%s\n", message.c_str());
