@@ -601,3 +601,49 @@ TEST_CASE("Group key receiver: zero keys, wrong lengths and IDs are refused") {
     CHECK(*receiver.install_igtk(igtk) == GroupKeyReceiver::Outcome::kInstalled);
     CHECK(keys.installed.size() == 3);
 }
+
+TEST_CASE("Supplicant drops a message 3 whose ANonce is not message 1's; authenticator drops Request frames") {
+    Pair p;
+    p.start();
+    p.to_station();
+    p.to_authenticator();
+    Bytes m3 = p.take(p.to_sta);
+    Bytes other_nonce = m3;
+    other_nonce[17] ^= 0x01;  // first ANonce octet (EAPOL header 4 + type 1 + info 2 + length 2 + counter 8)
+    p.sta->receive(other_nonce);
+    CHECK(p.sta->counters().dropped_unexpected == 1);
+    CHECK(p.sta->counters().dropped_bad_mic == 0);  // refused before the MIC
+    CHECK(p.to_ap.empty());
+    p.sta->receive(m3);
+    CHECK(p.sta->state() == SupplicantKeyState::kComplete);
+
+    Bytes m4 = p.take(p.to_ap);
+    Bytes request = m4;
+    request[5] |= 0x08;  // Request bit (0x0800)
+    p.ap->receive(request, p.clock.now());
+    CHECK(p.ap->counters().dropped_unexpected == 1);
+    CHECK(p.ap->state() == AuthenticatorKeyState::kWaitMessage4);
+    p.ap->receive(m4, p.clock.now());
+    CHECK(p.ap->state() == AuthenticatorKeyState::kComplete);
+    p.ap->receive(m4, p.clock.now());  // message 4 again: nothing expected any more
+    CHECK(p.ap->counters().dropped_unexpected == 2);
+    CHECK(p.ap_keys.count(KeyKind::kPairwise) == 1);
+}
+
+TEST_CASE("A failed supplicant stays failed and drops everything") {
+    Pair p;
+    p.sta_config.authenticator_rsn_element = rsn_bytes(kAkm8021x, MfpPolicy::kOptional);
+    p.build();
+    p.start();
+    const Bytes m1 = p.to_sta.front();
+    p.to_station();
+    p.to_authenticator();
+    p.to_station();
+    REQUIRE(p.sta->state() == SupplicantKeyState::kFailed);
+    p.to_ap.clear();
+    p.sta->receive(m1);
+    CHECK(p.to_ap.empty());
+    CHECK(p.sta->state() == SupplicantKeyState::kFailed);
+    CHECK(std::string(supplicant_key_state_name(p.sta->state())) == "FAILED");
+    CHECK(std::string(authenticator_key_state_name(p.ap->state())) == "PTKINITNEGOTIATING");
+}
