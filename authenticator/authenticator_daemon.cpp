@@ -25,7 +25,7 @@ Result<std::unique_ptr<AuthenticatorDaemon>> AuthenticatorDaemon::create(EventLo
     const HostapdConfig& c = d->setup_.config;
     for (const config::Warning& w : d->setup_.warnings) LOG_WARN(kLog, "%s", w.to_string().c_str());
 
-    auto tls = open_server_tls(d->setup_, loop.clock());
+    auto tls = open_server_tls(d->setup_, loop.clock(), random);
     if (!tls) return tls.error();
     d->session_cache_ = std::move(tls->cache);
     d->tls_ = std::move(tls->context);

@@ -1,6 +1,8 @@
 #include "authenticator/authenticator_setup.h"
 
 #include "authenticator/eap_user_file.h"
+#include "authenticator/redis_session_backend.h"
+#include "common/log.h"
 
 namespace lanyard::authenticator {
 
@@ -94,16 +96,47 @@ tls::Config tls_config_for(const AuthenticatorSetup& setup, tls::SessionStore* s
     return t;
 }
 
-Result<ServerTls> open_server_tls(const AuthenticatorSetup& setup, const Clock& clock) {
+Result<std::unique_ptr<TlsSessionCache>> open_session_cache(const HostapdConfig& c, const Clock& clock,
+                                                             RandomSource& random) {
+    const Duration lifetime = seconds(c.tls_session_lifetime);
+    if (c.tls_session_cache == "memory") {
+        if (c.tls_session_cache_key.empty()) return std::make_unique<TlsSessionCache>(clock, lifetime);
+        auto sealer = SessionSealer::from_key_file(c.tls_session_cache_key);
+        if (!sealer) return error_at(c, "tls_session_cache_key", sealer.error().detail);
+        return std::make_unique<TlsSessionCache>(clock, lifetime, std::make_unique<InProcessSessionBackend>(clock),
+                                                 std::move(*sealer), random);
+    }
+    auto url = RedisUrl::parse(c.tls_session_cache);
+    if (!url) return error_at(c, "tls_session_cache", url.error().detail);
+    auto sealer = SessionSealer::from_key_file(c.tls_session_cache_key);
+    if (!sealer) return error_at(c, "tls_session_cache_key", sealer.error().detail);
+    auto backend = std::make_unique<RedisSessionBackend>(*url);
+    if (!backend->connect_now())
+        LOG_WARN("authenticator", "%s unreachable for now: full handshakes until it answers", url->to_string().c_str());
+    return std::make_unique<TlsSessionCache>(clock, lifetime, std::move(backend), std::move(*sealer), random);
+}
+
+Result<ServerTls> open_server_tls(const AuthenticatorSetup& setup, const Clock& clock, RandomSource& random) {
     const HostapdConfig& c = setup.config;
     ServerTls t;
-    if (c.tls_session_lifetime > 0) t.cache = std::make_unique<TlsSessionCache>(clock, seconds(c.tls_session_lifetime));
+    if (c.tls_session_lifetime > 0) {
+        auto cache = open_session_cache(c, clock, random);
+        if (!cache) return cache.error();
+        t.cache = std::move(*cache);
+    }
     if (!c.server_cert.empty()) {
-        auto ctx = tls::make_context(tls_config_for(setup, t.cache.get()));
-        if (!ctx) return error_at(c, "server_cert", "cannot set up the TLS server: " + ctx.error().to_string());
+        auto ctx = make_server_tls_context(setup, t.cache.get());
+        if (!ctx) return ctx.error();
         t.context = std::move(*ctx);
     }
     return t;
+}
+
+Result<std::unique_ptr<tls::Context>> make_server_tls_context(const AuthenticatorSetup& setup,
+                                                              tls::SessionStore* store) {
+    auto ctx = tls::make_context(tls_config_for(setup, store));
+    if (!ctx) return error_at(setup.config, "server_cert", "cannot set up the TLS server: " + ctx.error().to_string());
+    return std::move(*ctx);
 }
 
 eap::ServerEnvironment server_environment(const AuthenticatorSetup& setup, RandomSource& random,

@@ -51,7 +51,12 @@ struct ServerTls {
     std::unique_ptr<TlsSessionCache> cache;
     std::unique_ptr<tls::Context> context;
 };
-Result<ServerTls> open_server_tls(const AuthenticatorSetup& setup, const Clock& clock);
+// The cache follows Lanyard's tls_session_cache / tls_session_cache_key keys
+// (in-process by default; Redis shared by several servers).
+Result<ServerTls> open_server_tls(const AuthenticatorSetup& setup, const Clock& clock, RandomSource& random);
+// One more server context on the same store (one per RADIUS worker thread).
+Result<std::unique_ptr<tls::Context>> make_server_tls_context(const AuthenticatorSetup& setup,
+                                                              tls::SessionStore* store);
 
 // The EAP server's environment: users, random, TLS context, and hostapd's
 // fragment_size (Flags + Length + Data octets, tls_common.h kTypeData).

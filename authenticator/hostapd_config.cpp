@@ -131,7 +131,8 @@ const std::string_view kHandledKeys[] = {
     "eapol_key_index_workaround", "own_ip_addr", "nas_identifier", "auth_server_addr",
     "auth_server_port", "auth_server_shared_secret", "acct_server_addr", "acct_server_port",
     "acct_server_shared_secret", "radius_retry_primary_interval", "radius_server_clients",
-    "radius_server_auth_port", "radius_server_ipv6", "ssid", "ssid2", "hw_mode", "channel", "wpa",
+    "radius_server_auth_port", "radius_server_ipv6", "tls_session_cache", "tls_session_cache_key",
+    "radius_server_workers", "ssid", "ssid2", "hw_mode", "channel", "wpa",
     "wpa_key_mgmt", "wpa_pairwise", "rsn_pairwise", "ieee80211w", "wpa_group_rekey", "bss", "debug",
     "dump_file",
 };
@@ -248,6 +249,15 @@ Status HostapdParser::set(const Site& site, std::string_view value) {
         return set_number(site, value, 1, 65535, &c.radius_server_auth_port);
     } else if (key == "radius_server_ipv6") {
         return set_flag(site, value, &c.radius_server_ipv6);
+    } else if (key == "tls_session_cache") {
+        // Lanyard's own (hostapd has no such key): "memory" or a redis:// URL.
+        if (value != "memory" && value.rfind("redis://", 0) != 0)
+            return site.error("must be 'memory' or a redis://HOST[:PORT][/DB] URL");
+        c.tls_session_cache = std::string(value);
+    } else if (key == "tls_session_cache_key") {
+        return set_text(site, value, &c.tls_session_cache_key);
+    } else if (key == "radius_server_workers") {
+        return set_number(site, value, 0, 256, &c.radius_server_workers);
     } else if (key == "ssid") {
         // hostapd takes the value verbatim: ssid=my net is "my net".
         if (value.empty() || value.size() > kMaxSsidLength) return site.error("SSID must be 1..32 octets");
@@ -353,6 +363,10 @@ Status validate(const HostapdConfig& c) {
                 return Site{c.file, s.line, key}.error("RADIUS server " + s.address + " has no shared secret");
             }
         }
+    }
+    if (c.tls_session_cache != "memory" && c.tls_session_cache_key.empty()) {
+        return error_at(c, "tls_session_cache",
+                        "a shared session cache needs tls_session_cache_key (a file with 64 hex digits every server shares)");
     }
     if (c.driver != Driver::kNone && c.interface.empty()) {
         return Site{c.file, 0, "interface"}.error("no interface= set");

@@ -79,6 +79,14 @@ struct HostapdConfig {
     std::string radius_server_clients;
     uint16_t radius_server_auth_port = 1812;
     bool radius_server_ipv6 = false;
+    // Lanyard's own keys (hostapd has none; see README "Shared TLS session
+    // cache"): where resumable TLS sessions live ("memory", or
+    // redis://HOST[:PORT][/DB] shared by several servers), the file with the
+    // key that seals them (64 hex digits, the same on every server; required
+    // with Redis), and the RADIUS server's worker threads (0: one per core).
+    std::string tls_session_cache = "memory";
+    std::string tls_session_cache_key;
+    unsigned radius_server_workers = 0;
 
     // Wireless (nl80211) settings.
     std::string ssid;                    // raw octets (1..32); empty: not set

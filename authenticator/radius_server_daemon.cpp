@@ -1,27 +1,16 @@
 #include "authenticator/radius_server_daemon.h"
 
 #include <csignal>
+#include <thread>
 
 #include "common/log.h"
-#include "radius/radius_packet.h"
 
 namespace lanyard::authenticator {
 
 namespace {
 constexpr const char* kLog = "radius-server";
-// Session expiry runs every second; the TLS cache sweep every minute.
-const Duration kHousekeepingInterval = Duration(1000);
-constexpr unsigned kCacheSweepTicks = 60;
-// Datagrams handled per wake-up before other events get a turn.
-constexpr int kBurst = 64;
-
-radius::IpAddress ip_of(const SocketAddress& address) {
-    const ByteView octets = address.address_octets();
-    if (octets.size() == 4) return radius::IpAddress::v4({octets[0], octets[1], octets[2], octets[3]});
-    std::array<uint8_t, 16> v6{};
-    std::copy(octets.begin(), octets.end(), v6.begin());
-    return radius::IpAddress::v6(v6);
-}
+// How often expired TLS sessions are swept from an in-process cache.
+const Duration kSweepInterval = Duration(60000);
 }  // namespace
 
 RadiusServerDaemon::RadiusServerDaemon(EventLoop& loop, AuthenticatorSetup setup)
@@ -39,28 +28,19 @@ Result<std::unique_ptr<RadiusServerDaemon>> RadiusServerDaemon::create(EventLoop
     d->clients_ = std::move(*clients);
     if (d->clients_.size() == 0) return clients_site.error("'" + c.radius_server_clients + "' lists no client");
 
-    auto tls = open_server_tls(d->setup_, loop.clock());
+    auto tls = open_server_tls(d->setup_, loop.clock(), random);
     if (!tls) return tls.error();
     d->tls_ = std::move(*tls);
-    d->server_ = std::make_unique<radius::EapRadiusServer>(
-        d->clients_, server_environment(d->setup_, random, d->tls_.context.get()), random);
-    d->server_->set_observer([](const radius::EapRadiusOutcome& o) {
-        LOG_INFO(kLog, "RADIUS: %s %s %s %s rounds=%u resumed=%d%s%s", o.client.c_str(), o.identity.c_str(),
-                 o.method.c_str(), o.success ? "success" : "failure", o.rounds, o.resumed ? 1 : 0,
-                 o.reason.empty() ? "" : " reason=", o.reason.c_str());
-    });
+    // Only the workers' own contexts serve; the shared one is not needed.
+    d->tls_.context.reset();
 
     auto local = SocketAddress::parse(c.radius_server_ipv6 ? "::" : "0.0.0.0", c.radius_server_auth_port);
     if (!local) return local.error();
-    auto sock = UdpSocket::bind(*local);
-    if (!sock) {
-        return config::Site{c.file, c.line_of("radius_server_auth_port"), "radius_server_auth_port"}.error(
-            sock.error().to_string());
-    }
-    d->socket_ = std::move(*sock);
-    RadiusServerDaemon* self = d.get();
-    LANYARD_TRY(loop.add_fd(d->socket_.fd(), FdWatch{[self] { self->on_readable(); }, {}}));
+    size_t count = c.radius_server_workers;
+    if (count == 0) count = std::max(1u, std::thread::hardware_concurrency());
 
+    // Signals first: the worker threads inherit the blocked mask, so
+    // SIGTERM reaches the main loop's signalfd.
     for (int signo : {SIGTERM, SIGINT}) {
         LANYARD_TRY(loop.add_signal(signo, [&loop](int s) {
             LOG_INFO(kLog, "signal %d received: terminating", s);
@@ -70,62 +50,87 @@ Result<std::unique_ptr<RadiusServerDaemon>> RadiusServerDaemon::create(EventLoop
     LANYARD_TRY(loop.add_signal(SIGHUP, [](int) {
         LOG_WARN(kLog, "SIGHUP received: configuration reload is not implemented yet; ignored");
     }));
-    d->schedule_housekeeping();
-    LOG_INFO(kLog, "RADIUS server listening on %s (%zu clients from %s)", local->to_string().c_str(),
-             d->clients_.size(), c.radius_server_clients.c_str());
+
+    RadiusServerWorker::Shared shared;
+    shared.setup = &d->setup_;
+    shared.clients = &d->clients_;
+    shared.store = d->tls_.cache.get();
+    shared.random = &random;
+    shared.local = *local;
+    shared.worker_count = count;
+    for (size_t i = 0; i < count; ++i) {
+        auto worker = RadiusServerWorker::create(i, shared);
+        if (!worker) return worker.error();
+        d->worker_ptrs_.push_back(worker->get());
+        d->workers_.push_back(std::move(*worker));
+    }
+    if (d->tls_.cache) d->schedule_sweep();
+    LOG_INFO(kLog, "RADIUS server listening on %s (%zu clients from %s, %zu workers, TLS session cache %s)",
+             local->to_string().c_str(), d->clients_.size(), c.radius_server_clients.c_str(), count,
+             d->tls_.cache ? d->tls_.cache->backend().name().c_str() : "off");
     return d;
 }
 
 RadiusServerDaemon::~RadiusServerDaemon() {
-    if (housekeeping_timer_ != kNoTimer) loop_.cancel_timer(housekeeping_timer_);
-    if (socket_.fd() >= 0) loop_.remove_fd(socket_.fd());
+    stop_workers();
+    if (sweep_timer_ != kNoTimer) loop_.cancel_timer(sweep_timer_);
     for (int signo : {SIGTERM, SIGINT, SIGHUP}) loop_.remove_signal(signo);
-    if (server_) LOG_INFO(kLog, "%s", stats_line().c_str());
+    if (!workers_.empty()) LOG_INFO(kLog, "%s", stats_line().c_str());
+}
+
+Status RadiusServerDaemon::run() {
+    for (auto& w : workers_) w->start(&worker_ptrs_);
+    Status st = loop_.run();
+    stop_workers();
+    return st;
+}
+
+void RadiusServerDaemon::stop_workers() {
+    for (auto& w : workers_) w->stop_and_join();
 }
 
 std::string RadiusServerDaemon::stats_line() const {
-    const radius::EapRadiusServerStats& s = server_->stats();
+    radius::EapRadiusServerStats s;
+    uint64_t receive_errors = 0, handed = 0;
+    std::string per_worker;
+    for (const auto& w : workers_) {
+        const radius::EapRadiusServerStats& ws = w->stats();
+        s.requests += ws.requests;
+        s.accepts += ws.accepts;
+        s.rejects += ws.rejects;
+        s.challenges += ws.challenges;
+        s.duplicates_answered += ws.duplicates_answered;
+        for (size_t i = 0; i < radius::kDropReasonCount; ++i) s.dropped[i] += ws.dropped[i];
+        receive_errors += w->receive_errors();
+        handed += w->handed_over();
+        per_worker += (per_worker.empty() ? "" : ",") + std::to_string(ws.accepts);
+    }
     std::string line = "RADIUS server stats: requests=" + std::to_string(s.requests) +
                        " accepts=" + std::to_string(s.accepts) + " rejects=" + std::to_string(s.rejects) +
                        " challenges=" + std::to_string(s.challenges) +
                        " duplicates=" + std::to_string(s.duplicates_answered) +
-                       " dropped=" + std::to_string(s.dropped_total() + receive_errors_);
+                       " dropped=" + std::to_string(s.dropped_total() + receive_errors);
     for (size_t i = 0; i < radius::kDropReasonCount; ++i) {
         if (s.dropped[i] == 0) continue;
         line += std::string(" [") + radius::drop_reason_name(static_cast<radius::DropReason>(i)) +
                 "=" + std::to_string(s.dropped[i]) + "]";
     }
-    if (receive_errors_ > 0) line += " [receive errors=" + std::to_string(receive_errors_) + "]";
+    if (receive_errors > 0) line += " [receive errors=" + std::to_string(receive_errors) + "]";
+    line += " accepts_per_worker=" + per_worker + " handed_over=" + std::to_string(handed);
+    if (tls_.cache) {
+        const TlsSessionCacheStats c = tls_.cache->stats();
+        line += " tls_cache: stored=" + std::to_string(c.stored) + " hits=" + std::to_string(c.hits) +
+                " misses=" + std::to_string(c.misses) + " refused=" + std::to_string(c.refused) +
+                " backend_errors=" + std::to_string(c.backend_errors);
+    }
     return line;
 }
 
-void RadiusServerDaemon::on_readable() {
-    // One octet more than a RADIUS packet may be, so an oversize datagram
-    // is seen as such.
-    uint8_t buffer[radius::kMaxPacketSize + 1];
-    for (int i = 0; i < kBurst; ++i) {
-        auto got = socket_.receive(buffer, sizeof(buffer));
-        if (!got) {
-            receive_errors_++;
-            LOG_DEBUG(kLog, "datagram dropped: %s", got.error().to_string().c_str());
-            continue;
-        }
-        if (!got->has_value()) return;
-        const UdpSocket::Datagram& dg = **got;
-        auto response =
-            server_->handle(ByteView(buffer, dg.size), ip_of(dg.source), dg.source.port(), loop_.clock().now());
-        if (!response) continue;
-        if (Status st = socket_.send_to(dg.source, *response); !st)
-            LOG_WARN(kLog, "cannot answer %s: %s", dg.source.to_string().c_str(), st.error().to_string().c_str());
-    }
-}
-
-void RadiusServerDaemon::schedule_housekeeping() {
-    housekeeping_timer_ = loop_.add_timer(kHousekeepingInterval, [this] {
-        housekeeping_timer_ = kNoTimer;
-        server_->expire(loop_.clock().now());
-        if (++ticks_ % kCacheSweepTicks == 0 && tls_.cache) tls_.cache->expire();
-        schedule_housekeeping();
+void RadiusServerDaemon::schedule_sweep() {
+    sweep_timer_ = loop_.add_timer(kSweepInterval, [this] {
+        sweep_timer_ = kNoTimer;
+        tls_.cache->expire();
+        schedule_sweep();
     });
 }
 

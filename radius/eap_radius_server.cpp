@@ -149,6 +149,7 @@ Result<EapRadiusServer::Session*> EapRadiusServer::open_session(const std::strin
 
     auto session = std::make_unique<Session>();
     session->state = random_.bytes(kStateSize);
+    if (config_.state_prefix) session->state[0] = *config_.state_prefix;
     session->client_key = client_key;
     session->engine = std::make_unique<eap::EapAuthenticator>(env_, config_.eap);
     session->last_activity = now;

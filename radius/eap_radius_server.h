@@ -57,6 +57,10 @@ struct EapRadiusServerConfig {
         return c;
     }();
     DuplicateCache::Limits duplicates;
+    // The first octet of every State we issue (the rest is random): a
+    // multi-worker server puts the worker's index here to route a
+    // conversation back to the worker that holds it.
+    std::optional<uint8_t> state_prefix;
 };
 
 // Why requests were dropped unanswered; each is counted.
