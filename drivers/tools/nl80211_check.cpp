@@ -3,12 +3,14 @@
 // build: the scenario's header says how to build it against liblanyard_os.a.
 //
 //   nl80211_check --ap wlan0 --sta wlan1 [--ap2 wlan2] [--ssid NAME]
-//                 [--channel N] [--timeout-s N] [--packet-socket] [--rsn] [-d]
+//                 [--channel N] [--timeout-s N] [--packet-socket] [--rsn]
+//                 [--four-way] [-d]
 //
 // One process, both drivers: an open (no RSN) AP on one radio (with --rsn:
 // WPA2-Enterprise, CCMP, PMF required, the RSN elements built by
 // eapol/rsn_element.h and the association checked by eapol::negotiate_rsn;
-// no real 4-way handshake, the keys are fixed test keys), a station
+// the keys are fixed test keys; with --four-way (implies --rsn) the keys come
+// from eapol/'s 4-way handshake machines on both ends, with a fixed PMK), a station
 // on the other. Prints "ok NAME" / "not ok NAME: reason" for: the wiphy
 // probe of both radios, AP start, scan + CONNECT, the AP seeing the station
 // arrive (with its association IEs), one EAPOL frame each way over the
@@ -30,6 +32,8 @@
 #include "common/log.h"
 #include "drivers/nl80211/access_point_driver.h"
 #include "drivers/nl80211/station_driver.h"
+#include "eapol/four_way_authenticator.h"
+#include "eapol/four_way_supplicant.h"
 #include "eapol/rsn_element.h"
 
 using namespace lanyard;
@@ -53,14 +57,21 @@ void report(bool ok, const std::string& name, const std::string& why = "") {
 const Bytes kRequest = *from_hex("0200000501070005 01");
 const Bytes kResponse = *from_hex("0200000a 0207000a 01636865636b");
 
+constexpr uint8_t kEapolKey = 3;  // IEEE 802.1X-2010 Table 11-3
+
 struct ApSide : DriverListener {
     Nl80211AccessPointDriver* driver = nullptr;
+    std::function<void(ByteView)> on_key_frame;
     MacAddress arrived;
     MacAddress left;
     Bytes last_frame;
     MacAddress last_source;
     int frames = 0;
     void on_eapol_frame(const MacAddress& source, const MacAddress&, ByteView pdu) override {
+        if (pdu.size() > 1 && pdu[1] == kEapolKey && on_key_frame) {
+            on_key_frame(pdu);
+            return;
+        }
         last_source = source;
         last_frame.assign(pdu.begin(), pdu.end());
         ++frames;
@@ -71,6 +82,7 @@ struct ApSide : DriverListener {
 
 struct StaSide : DriverListener, Nl80211StationListener {
     Nl80211StationDriver* driver = nullptr;
+    std::function<void(ByteView)> on_key_frame;
     bool connected = false;
     bool disconnected = false;
     std::string failure;
@@ -78,6 +90,10 @@ struct StaSide : DriverListener, Nl80211StationListener {
     MacAddress last_source;
     int frames = 0;
     void on_eapol_frame(const MacAddress& source, const MacAddress&, ByteView pdu) override {
+        if (pdu.size() > 1 && pdu[1] == kEapolKey && on_key_frame) {
+            on_key_frame(pdu);
+            return;
+        }
         last_source = source;
         last_frame.assign(pdu.begin(), pdu.end());
         ++frames;
@@ -114,6 +130,71 @@ KeyInstallRequest key(KeyKind kind, uint32_t cipher, uint8_t index, const MacAdd
     return request;
 }
 
+// eapol/'s 4-way handshake between the two drivers (IEEE 802.11-2020
+// §12.7.6) with a fixed PMK, PMF on: the PTK, GTK and IGTK reach the kernel
+// through the drivers' KeyInstaller.
+Status run_four_way(EventLoop& loop, Nl80211AccessPointDriver& ap, ApSide& ap_side, Nl80211StationDriver& sta,
+                    StaSide& sta_side, const Bytes& own_rsne, int timeout) {
+    const MacAddress station = sta.own_address();
+    const MacAddress bssid = sta.current_bss()->bssid;
+    auto station_rsne = ap.station_rsn_element(station);
+    const auto& beacon_rsne = sta.current_bss()->rsn_element;
+    if (!station_rsne || !beacon_rsne) return make_error(ErrorCode::kInternal, "RSN elements missing");
+    auto group = eapol::GroupKeyAuthority::create(kCipherCcmp128, kCipherBipCmac128, SystemRandom::instance());
+    if (!group) return group.error();
+    LANYARD_TRY(group->install(ap));
+
+    bool ap_done = false, sta_done = false;
+    std::string failure;
+    auto on_event = [&](const char* side, bool& done) {
+        return [&, side](const eapol::HandshakeEvent& event) {
+            switch (event.kind) {
+                case eapol::HandshakeEvent::Kind::kPairwiseComplete: done = true; break;
+                case eapol::HandshakeEvent::Kind::kGroupRekeyComplete: break;
+                case eapol::HandshakeEvent::Kind::kFailed: failure = std::string(side) + ": " + event.detail; break;
+            }
+        };
+    };
+    eapol::AuthenticatorHandshakeConfig ap_config;
+    ap_config.own_address = bssid;
+    ap_config.station_address = station;
+    ap_config.own_rsn_element = own_rsne;
+    ap_config.station_rsn_element = *station_rsne;
+    ap_config.mfp = true;
+    eapol::HandshakeCallbacks ap_callbacks{[&](ByteView pdu) { (void)ap.send_eapol(station, pdu); },
+                                           on_event("authenticator", ap_done)};
+    eapol::FourWayHandshakeAuthenticator authenticator(ap_config, ap_callbacks, ap, SystemRandom::instance(), *group);
+
+    eapol::SupplicantHandshakeConfig sta_config;
+    sta_config.own_address = station;
+    sta_config.authenticator_address = bssid;
+    sta_config.own_rsn_element = own_rsne;
+    sta_config.authenticator_rsn_element = *beacon_rsne;
+    sta_config.mfp = true;
+    eapol::HandshakeCallbacks sta_callbacks{[&](ByteView pdu) { (void)sta.send_eapol(bssid, pdu); },
+                                            on_event("supplicant", sta_done)};
+    eapol::FourWayHandshakeSupplicant supplicant(sta_config, sta_callbacks, sta, SystemRandom::instance());
+
+    ap_side.on_key_frame = [&](ByteView pdu) { authenticator.receive(pdu, loop.clock().now()); };
+    sta_side.on_key_frame = [&](ByteView pdu) { supplicant.receive(pdu); };
+    SecretBytes pmk(Bytes(32, 0x5a));
+    supplicant.set_pmk(pmk);
+    authenticator.start(pmk, loop.clock().now());
+    run_until(loop, timeout, [&] {
+        authenticator.tick(loop.clock().now());
+        return (ap_done && sta_done) || !failure.empty();
+    });
+    ap_side.on_key_frame = nullptr;
+    sta_side.on_key_frame = nullptr;
+    if (!failure.empty()) return make_error(ErrorCode::kProtocol, failure);
+    if (!ap_done || !sta_done) {
+        return make_error(ErrorCode::kIo, std::string("not complete: authenticator ") +
+                                              eapol::authenticator_key_state_name(authenticator.state()) + ", supplicant " +
+                                              eapol::supplicant_key_state_name(supplicant.state()));
+    }
+    return ok_status();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -122,6 +203,7 @@ int main(int argc, char** argv) {
     int timeout = 60;
     bool packet_socket = false;
     bool rsn = false;
+    bool four_way = false;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -133,6 +215,7 @@ int main(int argc, char** argv) {
         else if (arg == "--timeout-s") timeout = std::atoi(next().c_str());
         else if (arg == "--packet-socket") packet_socket = true;
         else if (arg == "--rsn") rsn = true;
+        else if (arg == "--four-way") rsn = four_way = true;
         else if (arg == "-d") set_log_level(LogLevel::kDebug);
         else {
             std::fprintf(stderr, "usage: nl80211_check --ap IF --sta IF [--ap2 IF] [--ssid S] [--channel N] [--timeout-s N] [--packet-socket] [-d]\n");
@@ -247,15 +330,21 @@ int main(int argc, char** argv) {
     report(sent.ok() && ap_side.frames >= 1 && equal_bytes(ap_side.last_frame, kResponse) && ap_side.last_source == station,
            "nl80211-eapol-sta-to-ap", sent ? "AP received " + std::to_string(ap_side.frames) + " frames" : sent.error().to_string());
 
-    // Keys: the same CCMP TK on both ends, a GTK, and an IGTK on the AP.
-    Status keys = (*ap)->install_key(key(KeyKind::kPairwise, kCipherCcmp128, 0, station, 0x11));
-    if (keys) keys = (*sta)->install_key(key(KeyKind::kPairwise, kCipherCcmp128, 0, bssid, 0x11));
-    if (keys) keys = (*ap)->install_key(key(KeyKind::kGroup, kCipherCcmp128, 1, MacAddress::broadcast(), 0x22));
-    if (keys) keys = (*sta)->install_key(key(KeyKind::kGroup, kCipherCcmp128, 1, MacAddress::broadcast(), 0x22));
-    report(keys.ok(), "nl80211-keys", keys ? "" : keys.error().to_string());
-    Status igtk = (*ap)->install_key(key(KeyKind::kIntegrityGroup, kCipherBipCmac128, 4, MacAddress::broadcast(), 0x33));
-    if (igtk) igtk = (*sta)->install_key(key(KeyKind::kIntegrityGroup, kCipherBipCmac128, 4, MacAddress::broadcast(), 0x33));
-    report(igtk.ok(), "nl80211-igtk", igtk ? "" : igtk.error().to_string());
+    Status keys = ok_status();
+    if (four_way) {
+        keys = run_four_way(loop, **ap, ap_side, **sta, sta_side, rsn_settings.rsn_element, timeout);
+        report(keys.ok(), "nl80211-handshake", keys ? "" : keys.error().to_string());
+    } else {
+        // Keys: the same CCMP TK on both ends, a GTK, and an IGTK.
+        keys = (*ap)->install_key(key(KeyKind::kPairwise, kCipherCcmp128, 0, station, 0x11));
+        if (keys) keys = (*sta)->install_key(key(KeyKind::kPairwise, kCipherCcmp128, 0, bssid, 0x11));
+        if (keys) keys = (*ap)->install_key(key(KeyKind::kGroup, kCipherCcmp128, 1, MacAddress::broadcast(), 0x22));
+        if (keys) keys = (*sta)->install_key(key(KeyKind::kGroup, kCipherCcmp128, 1, MacAddress::broadcast(), 0x22));
+        report(keys.ok(), "nl80211-keys", keys ? "" : keys.error().to_string());
+        Status igtk = (*ap)->install_key(key(KeyKind::kIntegrityGroup, kCipherBipCmac128, 4, MacAddress::broadcast(), 0x33));
+        if (igtk) igtk = (*sta)->install_key(key(KeyKind::kIntegrityGroup, kCipherBipCmac128, 4, MacAddress::broadcast(), 0x33));
+        report(igtk.ok(), "nl80211-igtk", igtk ? "" : igtk.error().to_string());
+    }
 
     Status authorized = (*ap)->set_port_state(station, PortState::kAuthorized);
     if (authorized) authorized = (*sta)->set_port_state(bssid, PortState::kAuthorized);

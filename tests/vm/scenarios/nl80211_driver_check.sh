@@ -11,7 +11,8 @@
 # times: open with EAPOL over the nl80211 control port; open over the PAE
 # packet-socket fallback; WPA2-Enterprise with PMF required over the control
 # port (RSN elements in beacon, CONNECT and association, checked with
-# eapol::negotiate_rsn; fixed test keys, no real 4-way handshake).
+# eapol::negotiate_rsn; fixed test keys); and the same with the keys from
+# eapol/'s 4-way handshake machines (fixed PMK, no EAP).
 #
 # The check binary is not built by the Makefile. Build it on the host with:
 #   make BUILD_ROOT=build/nl SRC_DIRS="common crypto tls tls/openssl methods eapol drivers drivers/memory drivers/wired drivers/nl80211" \
@@ -60,4 +61,5 @@ run_check() {  # PREFIX ARGS...
 run_check nl80211
 run_check nl80211-pkt --packet-socket
 run_check nl80211-rsn --rsn
+run_check nl80211-4way --four-way
 vm_finish
