@@ -14,6 +14,16 @@
 //  - a bad MIC drops the frame (counted); message 2's RSN element must equal
 //    the station's (re)association RSN element bit for bit (§12.7.6.3);
 //  - the PTK is installed once, on message 4.
+//
+// A daemon drives it like this: one GroupKeyAuthority per BSS (installed
+// with install() at start and after each rekey()); per associated station,
+// negotiate_rsn() on its RSN element, then a machine; if
+// PmksaCache::find_any(negotiated.pmkids, ...) hit, start(entry.pmk, now) at
+// once (config.pmkid = entry.pmkid), else start(pmk_from_msk(msk), now) after
+// EAP success; pass EAPOL-Key PDUs to receive(); arm a timer for
+// next_timeout() and call tick(); on kPairwiseComplete authorize the port;
+// on a group rekey timer call start_group_rekey() for each station; on
+// kFailed deauthenticate with ieee80211_reason_code(failure).
 #pragma once
 
 #include <array>

@@ -15,6 +15,14 @@
 //  - message 3's RSN element must equal the Beacon's, bit for bit
 //    (§12.7.6.4); with management frame protection an IGTK is required;
 //    an all-zero GTK/IGTK is refused.
+//
+// A daemon drives it like this: on association, build the config from the
+// RSN element it sent and the Beacon's, and a machine (one per association;
+// a failed one is thrown away); if PmksaCache::find_by_authenticator hit,
+// set_pmk(entry.pmk) at once, else after EAP success set_pmk(pmk_from_msk());
+// hand every received EAPOL-Key PDU to receive(); on kPairwiseComplete
+// authorize the port (and add the PMKSA to the cache); on kFailed
+// deauthenticate with ieee80211_reason_code(failure).
 #pragma once
 
 #include <array>
