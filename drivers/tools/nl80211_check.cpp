@@ -20,7 +20,9 @@
 // installed CCMP key), a frame under mismatched keys being dropped, and the
 // station's disconnect reaching the AP. With --ap2, a second AP with the
 // same SSID on channel 6: the station roams to it (a reconnect), the first
-// AP sees it leave, the second sees it arrive and exchanges EAPOL with it.
+// AP sees it leave, the second sees it arrive and exchanges EAPOL with it,
+// then deauthenticates it (reason 23), which the station reports as a
+// disconnection by the AP.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -106,7 +108,13 @@ struct StaSide : DriverListener, Nl80211StationListener {
     }
     void on_roamed(const MacAddress& bssid) override { roamed_to = bssid; }
     void on_connect_failed(const Error& error) override { failure = error.detail; }
-    void on_disconnected(uint16_t, bool) override { disconnected = true; }
+    uint16_t disconnect_reason = 0;
+    bool disconnected_by_ap = false;
+    void on_disconnected(uint16_t reason, bool by_ap) override {
+        disconnected = true;
+        disconnect_reason = reason;
+        disconnected_by_ap = by_ap;
+    }
 };
 
 bool run_until(EventLoop& loop, int seconds, const std::function<bool()>& done) {
@@ -410,10 +418,24 @@ int main(int argc, char** argv) {
         last_ap_side = &ap2_side;
     }
 
-    Status down = (*sta)->disconnect(3);
-    run_until(loop, 10, [&] { return last_ap_side->left == station; });
-    report(down.ok() && last_ap_side->left == station && (*sta)->link_state() == LinkState::kDown,
-           "nl80211-disconnect", down ? "the AP saw no on_station_left" : down.error().to_string());
+    if (ap2) {
+        // The AP ends it: Deauthentication with reason 23 (IEEE 802.1X
+        // authentication failed, IEEE 802.11-2020 Table 9-49).
+        Status kicked = ap2->deauthenticate(station, kReasonIeee8021XAuthFailed);
+        run_until(loop, 10, [&] { return sta_side.disconnected; });
+        report(kicked.ok() && ap2_side.left == station && sta_side.disconnected && sta_side.disconnected_by_ap &&
+                   sta_side.disconnect_reason == kReasonIeee8021XAuthFailed && (*sta)->link_state() == LinkState::kDown,
+               "nl80211-ap-deauthenticate",
+               kicked ? "station saw disconnected=" + std::to_string(sta_side.disconnected) + " by_ap=" +
+                            std::to_string(sta_side.disconnected_by_ap) + " reason=" + std::to_string(sta_side.disconnect_reason)
+                      : kicked.error().to_string());
+    } else {
+        Status down = (*sta)->disconnect(3);
+        run_until(loop, 10, [&] { return last_ap_side->left == station; });
+        report(down.ok() && last_ap_side->left == station && (*sta)->link_state() == LinkState::kDown &&
+                   sta_side.disconnected && !sta_side.disconnected_by_ap,
+               "nl80211-disconnect", down ? "the AP saw no on_station_left" : down.error().to_string());
+    }
 
     sta->reset();
     ap2.reset();
