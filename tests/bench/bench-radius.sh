@@ -174,6 +174,7 @@ measure() {
 }
 
 T0=$(lyd_now_ms)
+LOAD_START=$(cut -d" " -f1-3 /proc/loadavg)
 port=$PORT_BASE
 for s in $SERVERS; do
   port=$((port + 1))
@@ -287,6 +288,8 @@ cell_rate() {
   echo
   echo "Notes: CPU ms/auth is the server's utime+stime over the row divided by accepted authentications;"
   echo "peak RSS is VmHWM after the row (the process's peak so far). FreeRADIUS runs threaded (-f),"
-  echo "hostapd and lanyard-authenticator are single-threaded. Took $(( ($(lyd_now_ms) - T0) / 1000 )) s."
+  echo "hostapd and lanyard-authenticator are single-threaded. Load average at start $LOAD_START, at end"
+  echo "$(cut -d" " -f1-3 /proc/loadavg) (other work on the machine skews every column alike only roughly)."
+  echo "Took $(( ($(lyd_now_ms) - T0) / 1000 )) s."
 } > "$REPORT"
 cat "$REPORT"
