@@ -10,7 +10,9 @@
 #  - FreeRADIUS 3.2 (tests/interop/freeradius-conf.sh, freeradius -X): the
 #    same EAP-TLS, PEAP and MD5 cases and the wrong secret;
 #  - roaming: --servers with both, a station's successive authentications
-#    alternate between them.
+#    alternate between them;
+#  - Debian's eapol_test on the same files and options (ref_*): the same
+#    "MPPE keys OK" line, last line and exit status.
 source "$(dirname "$0")/lib.sh"
 lyd_init eapt
 TOOL=$LYD_BIN/lanyard-eapol-test
@@ -140,8 +142,37 @@ case_load() {
   return 0
 }
 
+# case_reference NAME PORT CONF ARGS...: Debian's eapol_test and ours on the
+# same file and options print the same "MPPE keys OK" line, the same last
+# line and exit with the same status.
+case_reference() {
+  local name=$1 port=$2 conf=$3 ref_rc ours_rc ref_keys ours_keys ref_last ours_last
+  shift 3
+  lyd_exec srv 60 "$REF_EAPOL_TEST" -c "$LYD_WORK/$conf" -p "$port" -s "$SECRET" -t 10 "$@" \
+    > "$LYD_WORK/$name-ref.out" 2>&1
+  ref_rc=$?
+  run_tool "$name" -c "$LYD_WORK/$conf" -p "$port" -s "$SECRET" -t 10 "$@"
+  ours_rc=$RC
+  ref_keys=$(grep '^MPPE keys OK' "$LYD_WORK/$name-ref.out")
+  ours_keys=$(grep '^MPPE keys OK' "$LYD_WORK/$name.out")
+  ref_last=$(tail -n 1 "$LYD_WORK/$name-ref.out")
+  ours_last=$(last_line "$name")
+  if [ -z "$ref_keys" ]; then not_ok "$name" "eapol_test printed no MPPE line (exit $ref_rc)"
+  elif [ "$ref_keys|$ref_last|$ref_rc" != "$ours_keys|$ours_last|$ours_rc" ]; then
+    not_ok "$name" "eapol_test: '$ref_keys' $ref_last exit $ref_rc; ours: '$ours_keys' $ours_last exit $ours_rc"
+  else ok "$name"; echo "# $name: both '$ours_keys', $ours_last, exit $ours_rc"
+  fi
+}
+
 if [ "$HAVE_HAPD" = 1 ]; then
   if start_hostapd; then
+    if [ -x "$REF_EAPOL_TEST" ]; then
+      case_reference ref_tls "$HAPD_PORT" tls.conf -r 1
+      case_reference ref_md5 "$HAPD_PORT" md5.conf
+      case_reference ref_md5_n "$HAPD_PORT" md5.conf -n
+    else
+      lyd_skip ref "no $REF_EAPOL_TEST (apt-get install eapoltest)"
+    fi
     case_reauth hapd_tls "$HAPD_PORT" tls.conf
     case_reauth hapd_peap "$HAPD_PORT" peap.conf
     case_md5 hapd_md5 "$HAPD_PORT"
