@@ -46,6 +46,8 @@ public:
     // From another worker's thread: a datagram that belongs here.
     void hand_over(Bytes datagram, const SocketAddress& source);
 
+    // The bound address (the kernel's port when 0 was asked).
+    Result<SocketAddress> local_address() const { return socket_.local_address(); }
     // Read after stop_and_join().
     const radius::EapRadiusServerStats& stats() const { return server_->stats(); }
     uint64_t handed_over() const { return handed_over_; }
