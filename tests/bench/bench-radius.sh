@@ -18,7 +18,9 @@
 # usage: tests/bench/bench-radius.sh BIN_DIR PKI_DIR
 #   BIN_DIR holds lanyard-eapol-test and lanyard-authenticator (build/bin).
 # knobs (environment): CONCURRENCY (16), COUNT (800 per row), SERVERS
-#   ("lanyard hostapd freeradius"), SPEED_SECONDS (3), RETRANSMIT_MS (1000).
+#   ("lanyard hostapd freeradius"), SPEED_SECONDS (3), RETRANSMIT_MS (1000),
+#   LANYARD_CONF_EXTRA (lines appended to lanyard-authenticator's config only,
+#   e.g. "radius_server_workers=2"; shown in the report).
 #   COUNT stays below hostapd's 1000 RADIUS sessions, which it keeps 5 s
 #   after each authentication (RADIUS_MAX_SESSION / _MAINTAIN in hostapd
 #   2.10); the script waits 6 s between rows for hostapd for the same reason.
@@ -103,6 +105,7 @@ start_server() {
     lanyard)
       [ -x "$LANYARD" ] || { STATUS[$s]="not available (no $LANYARD)"; return 1; }
       write_radius_server_conf "$LYD_WORK/lanyard.conf" "$port"
+      [ -z "${LANYARD_CONF_EXTRA:-}" ] || printf '%s\n' "$LANYARD_CONF_EXTRA" >> "$LYD_WORK/lanyard.conf"
       run_bg b "$LYD_WORK/lanyard.log" "$LANYARD" "$LYD_WORK/lanyard.conf" > /dev/null ;;
     hostapd)
       [ -x "$REF_HOSTAPD" ] || { STATUS[$s]="not available (no $REF_HOSTAPD)"; return 1; }
@@ -224,7 +227,8 @@ cell_rate() {
        "--count $COUNT per row (full: --no-resume; resumed: --warmup, then every station offers its cached" \
        "session), same PKI ($(basename "$PKI_DIR")/server.pem, ${speed_alg:-unknown key}) and users; servers" \
        "on loopback in one namespace, the load generator on the same 2 cores."
-  echo "Command: \`tests/bench/bench-radius.sh $1 $2\` (CONCURRENCY=$CONCURRENCY COUNT=$COUNT)"
+  echo "Command: \`tests/bench/bench-radius.sh $1 $2\` (CONCURRENCY=$CONCURRENCY COUNT=$COUNT" \
+       "LANYARD_CONF_EXTRA='${LANYARD_CONF_EXTRA:-}')"
   echo
   for s in $SERVERS; do
     [ "${STATUS[$s]:-}" = ok ] || printf -- '- %s: %s\n\n' "$s" "${STATUS[$s]:-not run}"
