@@ -79,6 +79,9 @@ public:
     Status deauthenticate(const MacAddress& station, uint16_t reason);
 
     bool user_space_sme() const { return user_space_sme_; }
+    // Management frames the SME dropped (malformed, another BSSID) or
+    // refused (association denied).
+    uint64_t frames_refused() const { return frames_refused_; }
     uint32_t frequency_mhz() const { return frequency_mhz_; }
 
 private:

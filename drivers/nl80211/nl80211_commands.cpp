@@ -85,6 +85,7 @@ Status install_key(Nl80211Socket& socket, uint32_t ifindex, const KeyInstallRequ
     const bool pairwise = request.kind == KeyKind::kPairwise;
     {
         auto message = socket.message(NL80211_CMD_NEW_KEY);
+        message->mark_sensitive();
         message->u32(NL80211_ATTR_IFINDEX, ifindex);
         if (pairwise) message->mac(NL80211_ATTR_MAC, request.peer);
         void* key = message->begin_nested(NL80211_ATTR_KEY);

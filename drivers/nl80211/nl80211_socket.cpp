@@ -10,6 +10,8 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <string.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -43,7 +45,12 @@ Nl80211Message::Nl80211Message(int family, uint8_t command, int flags) : command
 }
 
 Nl80211Message::~Nl80211Message() {
-    if (message_ != nullptr) nlmsg_free(message_);
+    if (message_ == nullptr) return;
+    if (sensitive_) {
+        nlmsghdr* header = nlmsg_hdr(message_);
+        explicit_bzero(header, header->nlmsg_len);
+    }
+    nlmsg_free(message_);
 }
 
 void Nl80211Message::check(int rc) {

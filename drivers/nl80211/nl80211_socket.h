@@ -53,6 +53,9 @@ public:
     void* begin_nested(int type);
     void end_nested(void* nest);
 
+    // The message carries key material: its buffer is wiped when freed.
+    void mark_sensitive() { sensitive_ = true; }
+
     uint8_t command() const { return command_; }
     nl_msg* raw() { return message_; }
     bool failed() const { return failed_; }
@@ -62,6 +65,7 @@ private:
     nl_msg* message_ = nullptr;
     uint8_t command_;
     bool failed_ = false;
+    bool sensitive_ = false;
 };
 
 class Nl80211Socket {
