@@ -120,6 +120,11 @@ test: all pki $(if $(filter openssl,$(TLS)),unit-mbedtls-bin)
 interop: all pki
 	@BUILD_ROOT=$(BUILD_ROOT) PKI_DIR=$(PKI_DIR) SUITES=interop tests/run-all.sh
 
+# ---- benchmarks -------------------------------------------------------------
+# Side by side with the reference servers, one run; writes $(BUILD_ROOT)/bench/radius.md.
+bench-radius: all pki
+	tests/bench/bench-radius.sh $(BUILD_ROOT)/bin $(PKI_DIR)
+
 # ---- sanitizers -----------------------------------------------------------
 ASAN_ROOT ?= build/asan
 ASAN_CORE_OBJS := $(CORE_SRCS:%.cpp=$(ASAN_ROOT)/obj/%.o)
