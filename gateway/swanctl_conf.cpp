@@ -4,10 +4,13 @@
 
 #include <algorithm>
 
+#include <filesystem>
+#include <map>
 #include <set>
 
 #include "common/hex.h"
 #include "gateway/settings_tree.h"
+#include "ike/authenticator.h"
 #include "ike/transforms.h"
 
 namespace lanyard::gateway {
@@ -15,9 +18,19 @@ namespace {
 
 using ike::PeerConfig;
 
+using CertPtr = std::shared_ptr<const crypto::Certificate>;
+
+// Files beside swanctl.conf, loaded once.
+struct CredentialFiles {
+    std::map<std::string, CertPtr> certs;  // path -> certificate
+    std::vector<std::shared_ptr<const crypto::PrivateKey>> keys;
+    bool keys_loaded = false;
+};
+
 struct Ctx {
     const std::string& file;
     SwanctlConfig& out;
+    CredentialFiles* creds = nullptr;
     Error error(size_t line, const std::string& key, const std::string& msg) const {
         return make_error(ErrorCode::kConfig, config::format_diagnostic(file, line, key, msg));
     }
@@ -72,6 +85,58 @@ const std::set<std::string> kIgnoredChildKeys = {
     "set_mark_out", "tfc_padding", "copy_df", "copy_ecn", "copy_dscp", "sha256_96", "hw_offload", "replay_window",
     "label", "if_id_in", "if_id_out"};
 
+std::string beside(const std::string& dir, const std::string& name) {
+    return !name.empty() && name.front() == '/' ? name : dir + "/" + name;
+}
+
+Result<CertPtr> load_cert(Ctx& c, const std::string& path) {
+    if (auto it = c.creds->certs.find(path); it != c.creds->certs.end()) return it->second;
+    auto cert = crypto::Certificate::load_file(path);
+    if (!cert) return cert.error();
+    auto ptr = std::make_shared<const crypto::Certificate>(std::move(*cert));
+    c.creds->certs[path] = ptr;
+    return ptr;
+}
+
+std::vector<std::string> files_in(const std::string& dir) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+        if (e.is_regular_file(ec) && out.size() < 256) out.push_back(e.path().string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// swanctl loads every key in private/ (and rsa/, ecdsa/); a certificate
+// uses the one whose public key it carries.
+Status attach_private_key(Ctx& c, ike::AuthRoundConfig& a, size_t line) {
+    if (!c.creds->keys_loaded) {
+        c.creds->keys_loaded = true;
+        const std::string dir = c.out.private_dir.substr(0, c.out.private_dir.rfind('/'));
+        for (const char* sub : {"/private", "/rsa", "/ecdsa", "/pkcs8"}) {
+            for (const auto& f : files_in(dir + sub)) {
+                auto k = crypto::PrivateKey::load_file(f);
+                if (!k) {
+                    c.out.warnings.push_back(config::Warning{f, 0, "", k.error().detail});
+                    continue;
+                }
+                c.creds->keys.push_back(std::make_shared<const crypto::PrivateKey>(std::move(*k)));
+            }
+        }
+    }
+    const Bytes spki = a.cert_chain.front()->spki_der();
+    for (const auto& k : c.creds->keys) {
+        auto pub = k->public_spki();
+        if (pub && *pub == spki) {
+            a.private_key = k;
+            return ok_status();
+        }
+    }
+    return c.error(line, "certs", "no private key in " + c.out.private_dir + " for certificate '" +
+                                     a.cert_chain.front()->subject_text() + "'");
+}
+
 Status parse_auth(Ctx& c, const SettingsSection& s, bool local, ike::AuthRoundConfig& a) {
     for (const auto& k : s.keys) {
         if (k.name == "auth") {
@@ -89,8 +154,19 @@ Status parse_auth(Ctx& c, const SettingsSection& s, bool local, ike::AuthRoundCo
             a.id = *id;
         } else if (k.name == "certs" && local) {
             a.certs = split_list(k.value);
+            for (const auto& name : a.certs) {
+                auto cert = load_cert(c, beside(c.out.x509_dir, name));
+                if (!cert) return c.error(k.line, k.name, cert.error().detail);
+                a.cert_chain.push_back(*cert);
+            }
+            if (!a.cert_chain.empty()) LANYARD_TRY(attach_private_key(c, a, k.line));
         } else if (k.name == "cacerts" && !local) {
             a.cacerts = split_list(k.value);
+            for (const auto& name : a.cacerts) {
+                auto cert = load_cert(c, beside(c.out.x509ca_dir, name));
+                if (!cert) return c.error(k.line, k.name, cert.error().detail);
+                a.trust.push_back(*cert);
+            }
         } else if (k.name == "eap_id" || k.name == "aaa_id" || k.name == "xauth_id" || k.name == "revocation" ||
                    k.name == "cert_policy" || k.name == "groups" || k.name == "pubkeys" || k.name == "ca_id" ||
                    (k.name == "cacerts" && local) || (k.name == "certs" && !local)) {
@@ -100,6 +176,20 @@ Status parse_auth(Ctx& c, const SettingsSection& s, bool local, ike::AuthRoundCo
         }
     }
     for (const auto& sub : s.sections) return c.unknown_section(sub);
+    // auth = pubkey without certs: charon picks the certificate in x509/
+    // that confirms the local identity.
+    if (local && a.auth == ike::AuthClass::kPubkey && a.cert_chain.empty()) {
+        for (const auto& f : files_in(c.out.x509_dir)) {
+            auto cert = load_cert(c, f);
+            if (!cert) continue;
+            if (a.id.data.empty() || ike::identity_matches_certificate(a.id, **cert)) {
+                a.cert_chain.push_back(*cert);
+                break;
+            }
+        }
+        if (a.cert_chain.empty()) return c.error(s.line, "certs", "auth = pubkey but no certificate in " + c.out.x509_dir + " fits");
+        LANYARD_TRY(attach_private_key(c, a, s.line));
+    }
     return ok_status();
 }
 
@@ -325,7 +415,17 @@ Result<SwanctlConfig> parse_swanctl_conf(std::string_view text, const std::strin
     out.x509_dir = dir + "/x509";
     out.x509ca_dir = dir + "/x509ca";
     out.private_dir = dir + "/private";
-    Ctx c{file, out};
+    CredentialFiles creds;
+    Ctx c{file, out, &creds};
+    // Trust anchors: every certificate in x509ca/.
+    for (const auto& f : files_in(out.x509ca_dir)) {
+        auto cert = load_cert(c, f);
+        if (!cert) {
+            out.warnings.push_back(config::Warning{f, 0, "", cert.error().detail});
+            continue;
+        }
+        out.store->add_ca(*cert);
+    }
     for (const auto& k : tree->keys) return c.unknown(k);
     for (const auto& s : tree->sections) {
         if (s.name == "connections") {

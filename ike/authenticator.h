@@ -38,6 +38,8 @@ struct AuthRoundContext {
     Identity me;
     Identity peer;
     const ConfigProvider* configs = nullptr;
+    // RFC 7427 §4: hash algorithms the peer announced (empty: none).
+    std::vector<uint16_t> peer_hash_algorithms;
 };
 
 class LocalAuthenticator {
@@ -61,9 +63,22 @@ public:
     virtual const char* name() const = 0;
 };
 
-// Factories for the implemented classes; kUnsupported for the others
-// (pubkey and EAP are not implemented yet).
+// Factories: psk and pubkey; EAP (issue 8) is kUnsupported for now.
 Result<std::unique_ptr<LocalAuthenticator>> make_local_authenticator(const AuthRoundConfig& config);
 Result<std::unique_ptr<RemoteAuthenticator>> make_remote_authenticator(const AuthRoundConfig& config);
+std::unique_ptr<LocalAuthenticator> make_pubkey_local(const AuthRoundConfig& config);
+std::unique_ptr<RemoteAuthenticator> make_pubkey_remote(const AuthRoundConfig& config);
+
+// RFC 7427 §3 AUTH data: 1-octet length | AlgorithmIdentifier | signature.
+// The AlgorithmIdentifiers we know (RFC 7427 Appendix A).
+struct SignatureScheme {
+    crypto::HashAlg hash;
+    bool rsa;  // false: ECDSA
+};
+Bytes rfc7427_algorithm_identifier(SignatureScheme scheme);
+Result<SignatureScheme> parse_rfc7427_algorithm_identifier(ByteView der);
+// Whether an identity is bound to the certificate: FQDN/RFC822/IP in the
+// subjectAltName, DN equal to the subject.
+bool identity_matches_certificate(const Identity& id, const crypto::Certificate& cert);
 
 }  // namespace lanyard::ike

@@ -87,7 +87,11 @@ public:
 Result<std::unique_ptr<LocalAuthenticator>> make_local_authenticator(const AuthRoundConfig& config) {
     switch (config.auth) {
         case AuthClass::kPsk: return std::unique_ptr<LocalAuthenticator>(new PskLocal());
-        case AuthClass::kPubkey: return make_error(ErrorCode::kUnsupported, "auth = pubkey is not implemented yet");
+        case AuthClass::kPubkey:
+            if (!config.private_key || config.cert_chain.empty()) {
+                return make_error(ErrorCode::kConfig, "auth = pubkey needs a certificate and its private key");
+            }
+            return make_pubkey_local(config);
         case AuthClass::kEap: return make_error(ErrorCode::kUnsupported, "auth = eap as a peer is not implemented yet");
     }
     return make_error(ErrorCode::kInternal, "bad auth class");
@@ -96,7 +100,7 @@ Result<std::unique_ptr<LocalAuthenticator>> make_local_authenticator(const AuthR
 Result<std::unique_ptr<RemoteAuthenticator>> make_remote_authenticator(const AuthRoundConfig& config) {
     switch (config.auth) {
         case AuthClass::kPsk: return std::unique_ptr<RemoteAuthenticator>(new PskRemote());
-        case AuthClass::kPubkey: return make_error(ErrorCode::kUnsupported, "auth = pubkey is not implemented yet");
+        case AuthClass::kPubkey: return make_pubkey_remote(config);
         case AuthClass::kEap: return make_error(ErrorCode::kUnsupported, "auth = eap (issue 8) is not implemented yet");
     }
     return make_error(ErrorCode::kInternal, "bad auth class");

@@ -34,6 +34,8 @@ public:
     void add_connection(std::shared_ptr<const PeerConfig> c) { connections_.push_back(std::move(c)); }
     void add_secret(SharedSecret s) { secrets_.push_back(std::move(s)); }
     void add_pool(AddressPool p);
+    void add_ca(std::shared_ptr<const crypto::Certificate> ca) { cas_.push_back(std::move(ca)); }
+    std::vector<std::shared_ptr<const crypto::Certificate>> trusted_cas() const override { return cas_; }
     const std::vector<std::shared_ptr<const PeerConfig>>& connections() const { return connections_; }
     std::shared_ptr<const PeerConfig> connection(const std::string& name) const;
 
@@ -56,6 +58,7 @@ private:
     std::vector<std::shared_ptr<const PeerConfig>> connections_;
     std::vector<SharedSecret> secrets_;
     std::map<std::string, PoolState> pools_;
+    std::vector<std::shared_ptr<const crypto::Certificate>> cas_;
 };
 
 }  // namespace lanyard::ike

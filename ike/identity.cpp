@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include "crypto/x509_chain.h"
+
 namespace lanyard::ike {
 
 std::string Identity::to_string() const {
@@ -19,7 +21,10 @@ std::string Identity::to_string() const {
         case IdType::kFqdn:
         case IdType::kRfc822Addr:
             return lanyard::to_string(data);
-        case IdType::kDerAsn1Dn:
+        case IdType::kDerAsn1Dn: {
+            auto dn = crypto::dn_to_string(data);
+            return dn ? *dn : "(bad DN)";
+        }
         case IdType::kDerAsn1Gn:
         case IdType::kKeyId:
             return "(binary id, " + std::to_string(data.size()) + " octets)";
@@ -46,7 +51,11 @@ Result<Identity> parse_identity(std::string_view text) {
         return id;
     }
     if (s.find('=') != std::string::npos) {
-        return make_error(ErrorCode::kUnsupported, "distinguished-name identities are not supported yet: '" + s + "'");
+        auto dn = crypto::dn_from_string(s);
+        if (!dn) return dn.error();
+        id.type = IdType::kDerAsn1Dn;
+        id.data = std::move(*dn);
+        return id;
     }
     if (s.front() == '@') {
         if (s.size() > 1 && s[1] == '#') return make_error(ErrorCode::kUnsupported, "key-id identities ('@#') are not supported");
@@ -63,6 +72,7 @@ int match_identity(const Identity& pattern, const Identity& received) {
     if (pattern.any) return 1;
     if (received.any || pattern.type != received.type) return 0;
     if (pattern.data == received.data) return 3;
+    if (pattern.type == IdType::kDerAsn1Dn && crypto::dn_equal(pattern.data, received.data)) return 3;
     // Wildcards: a leading '*' matches any prefix (strongSwan's "*@domain").
     if ((pattern.type == IdType::kFqdn || pattern.type == IdType::kRfc822Addr) && !pattern.data.empty() &&
         pattern.data.front() == '*') {

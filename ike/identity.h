@@ -26,7 +26,7 @@ struct Identity {
 // strongSwan's rules (identification.c, simplified): "%any"/"" → any;
 // an IPv4/IPv6 literal → ID_IPV4_ADDR/ID_IPV6_ADDR; a leading '@' → FQDN
 // (the '@' dropped); "user@host" → RFC822; anything else → FQDN.
-// Distinguished names ("C=CH, CN=x") are not supported yet (kUnsupported).
+// A string with '=' is a distinguished name ("C=CH, O=x, CN=y") → ID_DER_ASN1_DN.
 Result<Identity> parse_identity(std::string_view text);
 
 // How well `received` matches the configured `pattern`: 0 = no match,

@@ -196,6 +196,8 @@ private:
     void check_nat(const Message& msg, uint64_t spi_r_for_hash);
     Status derive_keys(ByteView g_ir);
     std::vector<Payload> init_extension_notifies() const;
+    void read_peer_extensions(const Message& msg);
+    std::optional<Payload> certreq_payload(const std::vector<std::shared_ptr<const crypto::Certificate>>& trust) const;
 
     // ike_sa_auth.cpp
     void send_auth_request();
@@ -254,6 +256,7 @@ private:
     int init_retries_ = 0;
     bool peer_supports_fragmentation_ = false;
     bool peer_supports_childless_ = false;
+    std::vector<uint16_t> peer_hash_algorithms_;  // RFC 7427 §4
     bool nat_here_ = false;   // our address is translated
     bool nat_there_ = false;  // the peer's is
     IkeSaKeys keys_;

@@ -15,12 +15,27 @@ Payload notify(NotifyType type, Bytes data = {}) {
     return make_payload(NotifyPayload{ProtocolId::kNone, static_cast<uint16_t>(type), {}, std::move(data)});
 }
 
+// Our identity for a round: the configured one; with none, the subject DN
+// of our certificate (pubkey) or our IP address, as charon does.
+Identity local_identity(const AuthRoundConfig& round, const SocketAddress& local);
+
 Identity address_identity(const SocketAddress& a) {
     Identity id;
     const ByteView o = a.address_octets();
     id.type = o.size() == 4 ? IdType::kIpv4Addr : IdType::kIpv6Addr;
     id.data.assign(o.begin(), o.end());
     return id;
+}
+
+Identity local_identity(const AuthRoundConfig& round, const SocketAddress& local) {
+    if (!round.id.any) return round.id;
+    if (round.auth == AuthClass::kPubkey && !round.cert_chain.empty()) {
+        Identity id;
+        id.type = IdType::kDerAsn1Dn;
+        id.data = round.cert_chain.front()->subject_der();
+        return id;
+    }
+    return address_identity(local);
 }
 
 }  // namespace
@@ -37,6 +52,7 @@ AuthRoundContext IkeSa::auth_context(bool we_sign) const {
     ctx.octets.peer_nonce = signer_is_initiator ? ByteView(nr_) : ByteView(ni_);
     ctx.octets.sk_p = signer_is_initiator ? keys_.sk_pi.view() : keys_.sk_pr.view();
     ctx.octets.signer = we_sign ? my_id_ : peer_id_;
+    ctx.peer_hash_algorithms = peer_hash_algorithms_;
     return ctx;
 }
 
@@ -44,7 +60,7 @@ AuthRoundContext IkeSa::auth_context(bool we_sign) const {
 
 void IkeSa::send_auth_request() {
     if (config_->local.empty() || config_->remote.empty()) return fail("connection has no local/remote auth round");
-    my_id_ = config_->local[0].id.any ? address_identity(path_.local) : config_->local[0].id;
+    my_id_ = local_identity(config_->local[0], path_.local);
     auto local = make_local_authenticator(config_->local[0]);
     if (!local) return fail(local.error().to_string());
     auto remote = make_remote_authenticator(config_->remote[0]);
@@ -55,6 +71,10 @@ void IkeSa::send_auth_request() {
     std::vector<Payload> p;
     p.push_back(make_id_payload(true, my_id_.to_payload()));
     p.push_back(notify(NotifyType::kInitialContact));
+    if (config_->remote[0].auth == AuthClass::kPubkey && config_->send_certreq) {
+        auto cr = certreq_payload(config_->remote[0].trust.empty() ? env_.configs.trusted_cas() : config_->remote[0].trust);
+        if (cr) p.push_back(std::move(*cr));
+    }
     if (!config_->remote[0].id.any) p.push_back(make_id_payload(false, config_->remote[0].id.to_payload()));
     std::vector<Payload> auth;
     auto st = local_auth_->build(auth_context(true), auth);
@@ -194,7 +214,7 @@ void IkeSa::handle_auth_request(const IkeHeader& header, const std::vector<Paylo
     if (config_->local.empty() || config_->remote.empty()) {
         return refuse(NotifyType::kAuthenticationFailed, "connection " + config_->name + " has no auth rounds");
     }
-    my_id_ = config_->local[0].id.any ? address_identity(path_.local) : config_->local[0].id;
+    my_id_ = local_identity(config_->local[0], path_.local);
     auto local = make_local_authenticator(config_->local[0]);
     auto remote = make_remote_authenticator(config_->remote[0]);
     if (!local || !remote) {

@@ -64,6 +64,31 @@ std::vector<Payload> IkeSa::init_extension_notifies() const {
     return out;
 }
 
+void IkeSa::read_peer_extensions(const Message& msg) {
+    peer_supports_fragmentation_ = msg.find_notify(NotifyType::kIkev2FragmentationSupported) != nullptr;
+    if (const NotifyPayload* h = msg.find_notify(NotifyType::kSignatureHashAlgorithms); h != nullptr) {
+        for (size_t i = 0; i + 1 < h->data.size() && i < 32; i += 2) {
+            peer_hash_algorithms_.push_back(static_cast<uint16_t>((h->data[i] << 8) | h->data[i + 1]));
+        }
+    }
+    for (const auto& p : msg.payloads) {
+        const NotifyPayload* n = p.get<NotifyPayload>();
+        if (n != nullptr && n->type == kNotifyChildlessSupported) peer_supports_childless_ = true;
+    }
+}
+
+// §3.7: CERTREQ with the SHA-1 hashes of the trusted CAs' public keys.
+std::optional<Payload> IkeSa::certreq_payload(const std::vector<std::shared_ptr<const crypto::Certificate>>& trust) const {
+    if (trust.empty()) return std::nullopt;
+    CertReqPayload r;
+    r.encoding = 4;
+    for (size_t i = 0; i < trust.size() && i < 32; ++i) {
+        const Bytes h = trust[i]->spki_sha1();
+        r.authorities.insert(r.authorities.end(), h.begin(), h.end());
+    }
+    return make_payload(std::move(r));
+}
+
 void IkeSa::check_nat(const Message& msg, uint64_t spi_r_for_hash) {
     // §2.23: the peer's SOURCE hash covers its address as it sent it; if it
     // differs from what we see, the peer is behind a NAT. Its DESTINATION
@@ -196,11 +221,7 @@ void IkeSa::handle_init_response(ByteView raw, const Message& msg) {
     spi_r_ = msg.header.spi_r;
     nr_ = nr->nonce;
     init_response_.assign(raw.begin(), raw.end());
-    peer_supports_fragmentation_ = msg.find_notify(NotifyType::kIkev2FragmentationSupported) != nullptr;
-    for (const auto& p : msg.payloads) {
-        const NotifyPayload* n = p.get<NotifyPayload>();
-        if (n != nullptr && n->type == kNotifyChildlessSupported) peer_supports_childless_ = true;
-    }
+    read_peer_extensions(msg);
     check_nat(msg, spi_r_);
     if (auto st = derive_keys(g_ir->view()); !st) return fail("key derivation: " + st.error().to_string());
     dh_.reset();
@@ -298,7 +319,7 @@ void IkeSa::handle_init_request(ByteView raw, const Message& msg) {
     ni_ = ni->nonce;
     nr_ = env_.random.bytes(kNonceSize);
     init_request_.assign(raw.begin(), raw.end());
-    peer_supports_fragmentation_ = msg.find_notify(NotifyType::kIkev2FragmentationSupported) != nullptr;
+    read_peer_extensions(msg);
     check_nat(msg, 0);
     if (auto st = derive_keys(g_ir->view()); !st) return fail("key derivation: " + st.error().to_string());
 
@@ -311,6 +332,9 @@ void IkeSa::handle_init_request(ByteView raw, const Message& msg) {
     p.push_back(notify(NotifyType::kNatDetectionSourceIp, nat_detection_hash(spi_i_, spi_r_, path_.local)));
     p.push_back(notify(NotifyType::kNatDetectionDestinationIp, nat_detection_hash(spi_i_, spi_r_, path_.remote)));
     for (auto& n : init_extension_notifies()) p.push_back(std::move(n));
+    if (config_->send_certreq) {
+        if (auto cr = certreq_payload(env_.configs.trusted_cas())) p.push_back(std::move(*cr));
+    }
     p.push_back(make_payload(NotifyPayload{ProtocolId::kNone, kNotifyChildlessSupported, {}, {}}));
     p.push_back(notify(NotifyType::kMultipleAuthSupported));
     auto bytes = build_message(make_header(ExchangeType::kIkeSaInit, 0, true), p);

@@ -13,6 +13,8 @@
 #include "common/clock.h"
 #include "common/secret.h"
 #include "common/udp_socket.h"
+#include "crypto/signature.h"
+#include "crypto/x509_chain.h"
 #include "ike/child_sa.h"
 #include "ike/identity.h"
 
@@ -27,6 +29,10 @@ struct AuthRoundConfig {
     std::vector<std::string> certs;     // local: our certificate files
     std::vector<std::string> cacerts;   // remote: trust anchors
     std::string eap_method;             // auth = eap-<method> (issue 8)
+    // Loaded credentials (gateway/swanctl_conf resolves the file names):
+    std::vector<std::shared_ptr<const crypto::Certificate>> cert_chain;  // local: ours, leaf first
+    std::shared_ptr<const crypto::PrivateKey> private_key;               // local: matches cert_chain[0]
+    std::vector<std::shared_ptr<const crypto::Certificate>> trust;       // remote: anchors; empty = all CAs
 };
 
 enum class FragmentationPolicy { kNo, kYes, kAccept, kForce };
@@ -78,6 +84,9 @@ public:
     // A lease for `peer` from the named pools; nullopt when exhausted.
     virtual std::optional<VirtualIpLease> acquire_lease(const std::vector<std::string>& pools, const Identity& peer) = 0;
     virtual void release_lease(const std::vector<std::string>& pools, ByteView address) = 0;
+    // Every trusted CA (swanctl's x509ca/): CERTREQ contents and the
+    // default trust anchors.
+    virtual std::vector<std::shared_ptr<const crypto::Certificate>> trusted_cas() const { return {}; }
 };
 
 }  // namespace lanyard::ike

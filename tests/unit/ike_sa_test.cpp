@@ -446,7 +446,12 @@ TEST_CASE("identities parse like strongSwan's") {
     CHECK(parse_identity("10.1.2.3")->data == Bytes{10, 1, 2, 3});
     CHECK(parse_identity("fec0::1")->type == IdType::kIpv6Addr);
     CHECK(parse_identity("%any")->any);
-    CHECK_FALSE(parse_identity("C=CH, CN=moon").ok());  // not implemented yet
+    auto dn = parse_identity("C=CH, O=Lanyard test, CN=moon");
+    REQUIRE(dn.ok());
+    CHECK(dn->type == IdType::kDerAsn1Dn);
+    CHECK(dn->to_string() == "C=CH, O=Lanyard test, CN=moon");
+    CHECK(match_identity(*dn, parse_identity("C=CH,O=Lanyard test,CN=moon").value()) == 3);
+    CHECK_FALSE(parse_identity("C=CH, XYZZY=1").ok());
 }
 
 TEST_CASE("traffic selectors: parsing, narrowing (§2.9), dynamic") {
