@@ -24,7 +24,7 @@ sw_init() {
   mkdir -p "$dir/x509" "$dir/x509ca" "$dir/private"
   {
     echo "charon {"
-    echo "    load = random nonce openssl pem pkcs1 x509 revocation constraints pubkey socket-default vici kdf kernel-libipsec kernel-netlink"
+    echo "    load = random nonce openssl pem pkcs1 x509 revocation constraints pubkey socket-default vici kdf pkcs8 kernel-libipsec kernel-netlink"
     echo "    install_routes = no"
     echo "    install_virtual_ip = no"
     echo "    retransmit_tries = 2"
@@ -46,7 +46,7 @@ sw_init() {
     for l in "$@"; do echo "    $l"; done
     echo "}"
     echo "swanctl {"
-    echo "    load = pem pkcs1 x509 revocation constraints pubkey openssl random"
+    echo "    load = pem pkcs1 pkcs8 x509 revocation constraints pubkey openssl random"
     echo "}"
   } > "$dir/strongswan.conf"
 }

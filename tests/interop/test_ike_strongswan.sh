@@ -270,6 +270,87 @@ case_wrong_psk() {
   lyd_case_cleanup
 }
 
+# Certificates from the test PKI (make pki): charon proves user@lanyard.test
+# (email SAN) with CLIENT, Lanyard proves server.lanyard.test (DNS SAN)
+# with SERVER; both trust ca.pem.
+case_certs() {
+  local c=$1 client=$2 server=$3 charon_line=${4:-} out
+  lyd_case_begin $c
+  if [ ! -f "$PKI_DIR/$client.pem" ] || [ ! -f "$PKI_DIR/$server.pem" ]; then
+    not_ok $c "no $client/$server certificates in $PKI_DIR (run: make pki)"
+    return
+  fi
+  D=$LYD_WORK/$c
+  mkdir -p "$D/x509" "$D/x509ca" "$D/private"
+  cp "$PKI_DIR/$server.pem" "$D/x509/"; cp "$PKI_DIR/$server.key" "$D/private/"; cp "$PKI_DIR/ca.pem" "$D/x509ca/"
+  net_pair "$c" || { not_ok $c "namespaces"; return; }
+  cat > "$D/gw.conf" <<CONF
+connections {
+    rw {
+        local_addrs = $G_ADDR
+        proposals = aes128-sha256-x25519, aes256-sha384-ecp384
+        local {
+            auth = pubkey
+            certs = $server.pem
+            id = server.lanyard.test
+        }
+        remote {
+            auth = pubkey
+            cacerts = ca.pem
+        }
+        children {
+            net {
+                local_ts = 10.1.0.0/16
+                esp_proposals = aes128gcm16
+            }
+        }
+    }
+}
+CONF
+  run_bg "$c-g" "$D/gw.log" "$GW" -c "$D/gw.conf" --listen "$G_ADDR" --kernel none -d > /dev/null
+  wait_for_log "$D/gw.log" 'listening on .*\(NAT-T\)' 5 || { not_ok $c "gateway: $(head -1 "$D/gw.log")"; return; }
+  if [ -n "$charon_line" ]; then sw_init "$D/sw" "$charon_line"; else sw_init "$D/sw"; fi
+  cp "$PKI_DIR/$client.pem" "$D/sw/x509/"; cp "$PKI_DIR/$client.key" "$D/sw/private/"; cp "$PKI_DIR/ca.pem" "$D/sw/x509ca/"
+  cat > "$D/sw/swanctl.conf" <<CONF
+connections {
+    gw {
+        local_addrs = $C_ADDR
+        remote_addrs = $G_ADDR
+        version = 2
+        proposals = aes128-sha256-x25519
+        local {
+            auth = pubkey
+            certs = $client.pem
+            id = user@lanyard.test
+        }
+        remote {
+            auth = pubkey
+            id = server.lanyard.test
+        }
+        children {
+            net {
+                remote_ts = 10.1.0.0/16
+                esp_proposals = aes128gcm16
+            }
+        }
+    }
+}
+CONF
+  sw_start "$c-c" "$D/sw" || { not_ok $c "charon did not start"; return; }
+  sw_load "$D/sw" | grep -q 'successfully loaded 1 connections' || { not_ok $c "swanctl --load-all failed"; return; }
+  out=$(sw_ctl "$D/sw" --initiate --child net)
+  if printf '%s' "$out" | grep -q 'initiate completed successfully' &&
+     printf '%s' "$out" | grep -q "authentication of 'server.lanyard.test' with .* successful" &&
+     grep -q "certificate 'O=Lanyard test, CN=user@lanyard.test' of 'user@lanyard.test' verified" "$D/gw.log"; then
+    ok $c
+    echo "# $c: $(printf '%s' "$out" | grep -o "authentication of 'server.lanyard.test' with .* successful" | head -1)"
+  else
+    not_ok $c "$(printf '%s' "$out" | grep -E 'failed|AUTH_FAILED|constraint' | head -1) $(grep -m1 'failed' "$D/gw.log")"
+  fi
+  lyd_case_end $c
+  lyd_case_cleanup
+}
+
 # Lanyard initiates, charon responds. kernel-libipsec cannot route a
 # selector holding the peer's own IKE address, so Lanyard asks for a
 # virtual IP (configuration payload) and its TSi becomes that address.
@@ -351,6 +432,11 @@ case_encap
 case_dpd
 case_wrong_psk
 case_vip_pool
+case_certs rsa_certs client server
+case_certs ecdsa_certs ec-client ec-server
+# charon without RFC 7427: classic AUTH methods 1 (RSA) and 9 (ECDSA P-256)
+case_certs rsa_classic client server 'signature_authentication = no'
+case_certs ecdsa_classic ec-client ec-server 'signature_authentication = no'
 case_lanyard_to_charon
 case_lanyard_pair
 lyd_finish
