@@ -20,6 +20,7 @@ void EapPeerAdapter::restart(TimePoint now) {
     started_ = proposed_ = selected_ = finished_ = false;
     rounds_ = 0;
     session_id_.clear();
+    msk_ = SecretBytes();
 }
 
 void EapPeerAdapter::abort() {
@@ -65,6 +66,7 @@ eapol::EapPeerResult EapPeerAdapter::convert(eap::PeerAction action) {
             const eap::PeerMethod* m = peer_.method();
             last_resumed_ = m != nullptr && m->resumed();
             session_id_ = action.keys.session_id;
+            msk_ = action.keys_available ? action.keys.msk : SecretBytes();
             if (!finished_) {
                 finished_ = true;
                 ++successes_;

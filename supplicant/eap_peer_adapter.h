@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "common/secret.h"
 #include "eapol/eap_layer.h"
 #include "methods/eap_peer.h"
 
@@ -48,6 +49,9 @@ public:
     unsigned failures() const { return failures_; }
     // RFC 5247 Session-Id of the last successful method (empty if none).
     const Bytes& session_id() const { return session_id_; }
+    // The MSK of the last successful method (empty if it derived none);
+    // Wi-Fi takes the PMK from it (IEEE 802.11-2020 §12.7.1.3).
+    const SecretBytes& msk() const { return msk_; }
 
 private:
     eapol::EapPeerResult convert(eap::PeerAction action);
@@ -63,6 +67,7 @@ private:
     unsigned successes_ = 0;
     unsigned failures_ = 0;
     Bytes session_id_;
+    SecretBytes msk_;
 };
 
 }  // namespace lanyard::supplicant

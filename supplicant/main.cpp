@@ -11,8 +11,10 @@
 #include "common/event_loop.h"
 #include "common/log.h"
 #include "drivers/pcap/capture_driver.h"
+#include "drivers/nl80211/station_driver.h"
 #include "drivers/wired/wired_driver.h"
 #include "supplicant/network_select.h"
+#include "supplicant/nl80211_wifi_link.h"
 #include "supplicant/supplicant_daemon.h"
 #include "supplicant/supplicant_options.h"
 #include "supplicant/wpa_config.h"
@@ -38,7 +40,8 @@ Result<DaemonSetup> load_setup(const SupplicantOptions& options) {
     ValidateOptions validate_options;
     validate_options.allow_unvalidated_server = options.allow_unvalidated_server;
     LANYARD_TRY(validate(loaded->config, validate_options));
-    auto network = select_wired_network(loaded->config);
+    auto network = options.driver == DriverKind::kNl80211 ? select_wifi_network(loaded->config)
+                                                          : select_wired_network(loaded->config);
     if (!network) return network.error();
 
     DaemonSetup setup;
@@ -91,12 +94,28 @@ int main(int argc, char** argv) {
     auto loop = EventLoop::create();
     if (!loop) return fail(loop.error().to_string());
 
-    WiredOptions wired;
-    wired.interface_name = options->interface_name;
-    auto opened = WiredDriver::open(**loop, wired);
-    if (!opened) return fail(options->interface_name + ": " + opened.error().detail);
-    auto driver = wrap_with_capture(std::move(*opened), options->pcap_file);
-    if (!driver) return fail(driver.error().detail);
+    // -D nl80211: the station driver is both the Driver (EAPOL, keys, port)
+    // and, through Nl80211WifiLink, the association link.
+    std::unique_ptr<Nl80211WifiLink> wifi_link;
+    Result<std::unique_ptr<Driver>> driver = make_error(ErrorCode::kInternal, "no driver");
+    if (options->driver == DriverKind::kNl80211) {
+        if (!options->pcap_file.empty()) return fail("--pcap is not supported with -D nl80211");
+        Nl80211StationOptions sta;
+        sta.common.interface_name = options->interface_name;
+        sta.scan_timeout = Duration(20000);
+        auto opened = Nl80211StationDriver::open(**loop, sta);
+        if (!opened) return fail(options->interface_name + ": " + opened.error().detail);
+        wifi_link = std::make_unique<Nl80211WifiLink>(**opened);
+        setup->wifi_link = wifi_link.get();
+        driver = std::unique_ptr<Driver>(std::move(*opened));
+    } else {
+        WiredOptions wired;
+        wired.interface_name = options->interface_name;
+        auto opened = WiredDriver::open(**loop, wired);
+        if (!opened) return fail(options->interface_name + ": " + opened.error().detail);
+        driver = wrap_with_capture(std::move(*opened), options->pcap_file);
+        if (!driver) return fail(driver.error().detail);
+    }
 
     int rc = 0;
     {
@@ -110,6 +129,7 @@ int main(int argc, char** argv) {
         }
         // The daemon (session, control socket, driver) goes before the loop.
     }
+    wifi_link.reset();
     remove_pid_file(options->daemon);
     return rc;
 }

@@ -11,5 +11,9 @@
 namespace lanyard::supplicant {
 
 Result<size_t> select_wired_network(const WpaConfig& config);
+// Wi-Fi: the first enabled block with an SSID whose key_mgmt includes
+// WPA-EAP or WPA-EAP-SHA256 (the AKMs Lanyard implements), highest
+// priority= first as in wpa_supplicant.
+Result<size_t> select_wifi_network(const WpaConfig& config);
 
 }  // namespace lanyard::supplicant

@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "supplicant/peer_setup.h"
 #include "supplicant/supplicant_ctrl.h"
+#include "supplicant/wifi_status.h"
 
 namespace lanyard::supplicant {
 
@@ -14,6 +15,7 @@ SupplicantDaemon::SupplicantDaemon(EventLoop& loop, std::unique_ptr<Driver> driv
 SupplicantDaemon::~SupplicantDaemon() {
     shutdown();
     session_.reset();
+    wifi_.reset();
     if (ctrl_) loop_.remove_fd(ctrl_->fd());
 }
 
@@ -38,6 +40,31 @@ Result<std::unique_ptr<SupplicantDaemon>> SupplicantDaemon::create(EventLoop& lo
         if (!server) return server.error();
         d->ctrl_ = std::move(*server);
         d->events_.set_ctrl(d->ctrl_.get());
+    }
+
+    if (d->setup_.wifi_link != nullptr) {
+        if (d->driver_->key_installer() == nullptr) return make_error(ErrorCode::kConfig, "the driver installs no keys");
+        WifiSessionConfig wc;
+        wc.network_id = d->setup_.network_id;
+        wc.id_str = network.id_str;
+        wc.ssid = Bytes(network.ssid.begin(), network.ssid.end());
+        wc.akm = network.has_key_mgmt(config::KeyMgmt::kWpaEapSha256) && !network.has_key_mgmt(config::KeyMgmt::kWpaEap)
+                     ? eapol::kAkm8021xSha256
+                     : eapol::kAkm8021x;
+        const int pmf = network.ieee80211w.value_or(0);
+        wc.mfp = pmf >= 2 ? eapol::MfpPolicy::kRequired : pmf == 1 ? eapol::MfpPolicy::kOptional : eapol::MfpPolicy::kDisabled;
+        wc.active_scan = network.scan_ssid;
+        wc.port.eapol_version = static_cast<uint8_t>(config.globals.eapol_version);
+        d->wifi_ = std::make_unique<WifiSession>(loop, *d->driver_, *d->setup_.wifi_link, network.eap, d->tls_.get(),
+                                                 d->cache_, random, d->events_, d->pmksa_, wc);
+        if (d->ctrl_) {
+            SupplicantDaemon* self = d.get();
+            register_wifi_commands(*d->ctrl_, *d->wifi_, config, d->pmksa_, [self] { self->loop_.stop(); });
+            CtrlSocketServer* server = d->ctrl_.get();
+            LANYARD_TRY(loop.add_fd(server->fd(), FdWatch{[server] { server->handle_readable(); }, {}}));
+            LOG_INFO("supplicant", "control interface at %s", server->path().c_str());
+        }
+        return d;
     }
 
     SessionConfig sc;
@@ -70,7 +97,11 @@ Status SupplicantDaemon::start() {
     const NetworkBlock& network = setup_.config.networks[setup_.network_id];
     LOG_INFO("supplicant", "%s: using network block %zu (%s:%zu)", driver_->interface_name().c_str(),
              setup_.network_id, setup_.config.file.c_str(), network.line);
-    session_->start();
+    if (wifi_) {
+        wifi_->start();
+    } else {
+        session_->start();
+    }
     return ok_status();
 }
 
@@ -84,6 +115,7 @@ void SupplicantDaemon::shutdown() {
     if (shut_down_) return;
     shut_down_ = true;
     if (session_) session_->stop(setup_.logoff_on_exit);
+    if (wifi_) wifi_->stop();
     if (ctrl_) {
         loop_.remove_fd(ctrl_->fd());
         events_.set_ctrl(nullptr);

@@ -15,8 +15,11 @@
 #include "common/event_loop.h"
 #include "common/random.h"
 #include "drivers/driver.h"
+#include "eapol/pmksa_cache.h"
 #include "supplicant/supplicant_events.h"
 #include "supplicant/tls_session_cache.h"
+#include "supplicant/wifi_link.h"
+#include "supplicant/wifi_session.h"
 #include "supplicant/wired_session.h"
 #include "supplicant/wpa_config.h"
 
@@ -30,6 +33,9 @@ struct DaemonSetup {
     // (deinit only disables the port); true sends one first.
     bool logoff_on_exit = false;
     ValidateOptions validate;      // the operator's --allow-unvalidated-server
+    // Wi-Fi (-D nl80211): the station's association link (main.cpp builds
+    // it over the nl80211 driver; not owned, outlives the daemon). Null: wired.
+    WifiLink* wifi_link = nullptr;
 };
 
 class SupplicantDaemon {
@@ -50,7 +56,9 @@ public:
     // control socket (unlinking it). Idempotent.
     void shutdown();
 
+    // Wired (no wifi_link) or Wi-Fi: exactly one of them exists.
     WiredSession& session() { return *session_; }
+    WifiSession* wifi_session() { return wifi_.get(); }
     CtrlSocketServer* ctrl() { return ctrl_.get(); }
     const WpaConfig& config() const { return setup_.config; }
 
@@ -65,6 +73,8 @@ private:
     SupplicantEvents events_;
     std::unique_ptr<CtrlSocketServer> ctrl_;
     std::unique_ptr<WiredSession> session_;
+    eapol::PmksaCache pmksa_;
+    std::unique_ptr<WifiSession> wifi_;
     bool shut_down_ = false;
 };
 

@@ -19,9 +19,10 @@ Status set_driver(SupplicantOptions& o, const std::string& value) {
         return ok_status();
     }
     if (name == "nl80211") {
-        return make_error(ErrorCode::kUnsupported, "driver nl80211 is not supported yet (use -D wired)");
+        o.driver = DriverKind::kNl80211;
+        return ok_status();
     }
-    return make_error(ErrorCode::kConfig, "unknown driver '" + value + "' (supported: wired)");
+    return make_error(ErrorCode::kConfig, "unknown driver '" + value + "' (supported: wired, nl80211)");
 }
 }  // namespace
 
@@ -76,7 +77,7 @@ std::string supplicant_usage() {
            "options:\n"
            "  -i IFACE      interface name\n"
            "  -c CONFIG     wpa_supplicant.conf\n"
-           "  -D DRIVER     wired (nl80211: not supported yet)\n"
+           "  -D DRIVER     wired or nl80211 (WPA2/WPA3-Enterprise)\n"
            "  -B            run in the background\n"
            "  -P PIDFILE    write the process id to PIDFILE\n"
            "  -f LOGFILE    log to LOGFILE instead of stderr\n"

@@ -30,8 +30,7 @@ struct SupplicantOptions {
 };
 
 // args is argv (args[0] is the program name). Checks that -i and -c are
-// given unless only help/version was asked for; -D nl80211 is refused with
-// a "not supported yet" error.
+// given unless only help/version was asked for.
 Result<SupplicantOptions> parse_supplicant_args(const std::vector<std::string>& args);
 
 std::string supplicant_usage();

@@ -50,11 +50,13 @@ TEST_CASE("supplicant options: grouped flags, attached values, --pcap=FILE, -q")
     CHECK(insecure->allow_unvalidated_server);
 }
 
-TEST_CASE("supplicant options: nl80211 is refused clearly, unknown drivers and options are errors") {
+TEST_CASE("supplicant options: -D nl80211 selects Wi-Fi, unknown drivers and options are errors") {
     auto nl = parse({"-D", "nl80211", "-i", "wlan0", "-c", "w.conf"});
-    REQUIRE_FALSE(nl.ok());
-    CHECK(nl.error().code == ErrorCode::kUnsupported);
-    CHECK(nl.error().detail.find("not supported yet") != std::string::npos);
+    REQUIRE(nl.ok());
+    CHECK(nl->driver == DriverKind::kNl80211);
+    auto first = parse({"-D", "nl80211,wired", "-i", "wlan0", "-c", "w.conf"});
+    REQUIRE(first.ok());
+    CHECK(first->driver == DriverKind::kNl80211);
     CHECK_FALSE(parse({"-D", "bsd", "-i", "e", "-c", "w"}).ok());
     CHECK_FALSE(parse({"-i", "eth0", "-c", "w.conf", "-x"}).ok());
     CHECK_FALSE(parse({"-i", "eth0", "-c", "w.conf", "--bogus"}).ok());
