@@ -132,7 +132,7 @@ const std::string_view kHandledKeys[] = {
     "auth_server_port", "auth_server_shared_secret", "acct_server_addr", "acct_server_port",
     "acct_server_shared_secret", "radius_retry_primary_interval", "radius_server_clients",
     "radius_server_auth_port", "radius_server_ipv6", "tls_session_cache", "tls_session_cache_key",
-    "radius_server_workers", "ssid", "ssid2", "hw_mode", "channel", "wpa",
+    "radius_server_workers", "tls_flags", "ssid", "ssid2", "hw_mode", "channel", "wpa",
     "wpa_key_mgmt", "wpa_pairwise", "rsn_pairwise", "ieee80211w", "wpa_group_rekey", "bss", "debug",
     "dump_file",
 };
@@ -249,6 +249,20 @@ Status HostapdParser::set(const Site& site, std::string_view value) {
         return set_number(site, value, 1, 65535, &c.radius_server_auth_port);
     } else if (key == "radius_server_ipv6") {
         return set_flag(site, value, &c.radius_server_ipv6);
+    } else if (key == "tls_flags") {
+        // hostapd: [ENABLE-TLSv1.3] (off by default for the EAP server),
+        // [DISABLE-TLSv1.x]; other flags are accepted and ignored.
+        static const std::pair<const char*, int> kFlags[] = {
+            {"[ENABLE-TLSv1.3]", 13}, {"[DISABLE-TLSv1.3]", -13}, {"[DISABLE-TLSv1.2]", -12},
+            {"[DISABLE-TLSv1.1]", -11}, {"[DISABLE-TLSv1.0]", -10}};
+        for (const auto& [flag, what] : kFlags) {
+            if (value.find(flag) == std::string_view::npos) continue;
+            if (what == 13) c.tls_enable_v13 = true;
+            if (what == -13) c.tls_enable_v13 = false;
+            if (what == -12) c.tls_disable_v12 = true;
+        }
+        if (c.tls_disable_v12 && !c.tls_enable_v13)
+            return site.error("[DISABLE-TLSv1.2] leaves no TLS version: add [ENABLE-TLSv1.3]");
     } else if (key == "tls_session_cache") {
         // Lanyard's own (hostapd has no such key): "memory" or a redis:// URL.
         if (value != "memory" && value.rfind("redis://", 0) != 0)
@@ -382,6 +396,10 @@ tls::Config tls_server_config(const HostapdConfig& c) {
     t.key_file = c.private_key;
     t.key_password = c.private_key_passwd;
     t.session_lifetime_seconds = c.tls_session_lifetime;
+    // hostapd 2.10's EAP server speaks TLS 1.2 unless tls_flags enables 1.3
+    // (peers, wpa_supplicant included, do the same by default).
+    t.min_version = c.tls_disable_v12 ? tls::Version::kTls13 : tls::Version::kTls12;
+    t.max_version = c.tls_enable_v13 ? tls::Version::kTls13 : tls::Version::kTls12;
     return t;
 }
 

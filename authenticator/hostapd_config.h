@@ -66,6 +66,8 @@ struct HostapdConfig {
     unsigned eap_reauth_period = 3600;   // seconds; 0 disables reauthentication
     size_t fragment_size = 1398;         // EAP-TLS/PEAP fragment size (hostapd's fragment_size)
     unsigned tls_session_lifetime = 0;   // seconds; 0 disables TLS session resumption
+    bool tls_enable_v13 = false;         // tls_flags=[ENABLE-TLSv1.3] (hostapd: off by default)
+    bool tls_disable_v12 = false;        // tls_flags=[DISABLE-TLSv1.2]
     bool use_pae_group_addr = false;
     bool eapol_key_index_workaround = false;
 
