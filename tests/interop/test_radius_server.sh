@@ -3,7 +3,7 @@
 # radius_server_clients / radius_server_auth_port keys) against Debian's
 # eapol_test and against Debian's hostapd as the NAS, on loopback inside a
 # namespace of the test's own.
-# Cases: eapol_tls, eapol_peap (-r 2: resumed, MPPE keys OK), eapol_md5,
+# Cases: eapol_tls, eapol_peap (-r 3: resumed, MPPE keys OK), eapol_md5,
 # wrong_secret (no answer accepted, drop counted), malformed (garbage is
 # dropped and counted, service goes on), nas_tls and nas_peap (hostapd
 # driver=wired as the NAS in front, lanyard-supplicant behind it).
@@ -202,8 +202,8 @@ case_nas() {
   lyd_case_cleanup
 }
 
-case_eapol eapol_tls TLS 2
-case_eapol eapol_peap PEAP 2
+case_eapol eapol_tls TLS 3
+case_eapol eapol_peap PEAP 3
 case_eapol eapol_md5 MD5 0
 case_wrong_secret
 case_malformed
