@@ -124,6 +124,20 @@ Bytes build_association_response(const MacAddress& station, const MacAddress& bs
     return out.take();
 }
 
+bool probe_request_wants(ByteView probe_request_body, ByteView our_ssid) {
+    auto ssid = ssid_of(probe_request_body);
+    if (!ssid) return false;
+    return ssid->empty() || equal_bytes(*ssid, our_ssid);
+}
+
+Bytes address_probe_response(ByteView probe_response_template, const MacAddress& destination) {
+    Bytes frame(probe_response_template.begin(), probe_response_template.end());
+    if (frame.size() >= kHeaderSize) {
+        std::copy(destination.octets().begin(), destination.octets().end(), frame.begin() + 4);  // Address 1
+    }
+    return frame;
+}
+
 Bytes build_deauthentication(const MacAddress& destination, const MacAddress& bssid, uint16_t reason,
                              bool disassociation) {
     ByteWriter out(kHeaderSize + 2);

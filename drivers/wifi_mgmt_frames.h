@@ -81,6 +81,13 @@ Bytes build_authentication_response(const MacAddress& station, const MacAddress&
 // bits set, §9.4.1.8), then Supported and Extended Supported Rates.
 Bytes build_association_response(const MacAddress& station, const MacAddress& bssid, bool reassociation,
                                  uint16_t capability, uint16_t status, uint16_t aid, ByteView rates);
+// §11.1.4.3.4: an AP answers a Probe Request whose SSID element is the
+// wildcard (empty) or its own SSID. A body without an SSID element, or
+// with a malformed element list, gets no answer.
+bool probe_request_wants(ByteView probe_request_body, ByteView our_ssid);
+// The AP's Probe Response template (build_beacon) addressed to one station.
+Bytes address_probe_response(ByteView probe_response_template, const MacAddress& destination);
+
 // Deauthentication or Disassociation with a reason code (§9.4.1.7).
 Bytes build_deauthentication(const MacAddress& destination, const MacAddress& bssid, uint16_t reason,
                              bool disassociation = false);

@@ -82,7 +82,7 @@ Nl80211AccessPointDriver::~Nl80211AccessPointDriver() {
 }
 
 Status Nl80211AccessPointDriver::register_sme_frames() {
-    for (ManagementSubtype subtype : {ManagementSubtype::kAuthentication, ManagementSubtype::kAssociationRequest,
+    for (ManagementSubtype subtype : {ManagementSubtype::kProbeRequest, ManagementSubtype::kAuthentication, ManagementSubtype::kAssociationRequest,
                                       ManagementSubtype::kReassociationRequest, ManagementSubtype::kDisassociation,
                                       ManagementSubtype::kDeauthentication}) {
         LANYARD_TRY(register_frame(socket(), interface_index(), management_frame_type(subtype)));
@@ -120,6 +120,7 @@ Status Nl80211AccessPointDriver::start_ap() {
     message->flag(NL80211_ATTR_SOCKET_OWNER);
     LANYARD_TRY(socket().request(*message, "START_AP"));
     started_ = true;
+    probe_response_ = beacon->probe_response;
     update_link_state(LinkState::kUp);
     LOG_INFO(kLog, "%s: AP started: BSSID %s, %u MHz (channel %u), %s, stations via %s, EAPOL via %s",
              interface_name().c_str(), own_address().to_string().c_str(), frequency_mhz_, options_.channel,
@@ -175,13 +176,16 @@ void Nl80211AccessPointDriver::on_management_frame(ByteView bytes) {
         LOG_DEBUG(kLog, "%s: dropped management frame: %s", interface_name().c_str(), frame.error().detail.c_str());
         return;
     }
-    if (frame->bssid != own_address() || frame->source.is_group()) {
+    // Probe requests may carry the wildcard BSSID (§11.1.4.3.2).
+    const bool wildcard_ok = frame->subtype == ManagementSubtype::kProbeRequest && frame->bssid.is_broadcast();
+    if ((frame->bssid != own_address() && !wildcard_ok) || frame->source.is_group()) {
         ++frames_refused_;
         LOG_DEBUG(kLog, "%s: dropped management frame for BSSID %s", interface_name().c_str(),
                   frame->bssid.to_string().c_str());
         return;
     }
     switch (frame->subtype) {
+        case ManagementSubtype::kProbeRequest: on_probe_request(*frame); break;
         case ManagementSubtype::kAuthentication: on_authentication(*frame); break;
         case ManagementSubtype::kAssociationRequest:
         case ManagementSubtype::kReassociationRequest: on_association_request(*frame); break;
@@ -195,11 +199,21 @@ void Nl80211AccessPointDriver::on_management_frame(ByteView bytes) {
             break;
         case ManagementSubtype::kAssociationResponse:
         case ManagementSubtype::kReassociationResponse:
-        case ManagementSubtype::kProbeRequest:
         case ManagementSubtype::kProbeResponse:
         case ManagementSubtype::kBeacon:
         case ManagementSubtype::kAction: break;  // not registered for
     }
+}
+
+void Nl80211AccessPointDriver::on_probe_request(const ManagementFrameView& frame) {
+    if (!started_ || !probe_request_wants(frame.body, options_.ssid)) return;
+    // No ACK is expected for a Probe Response to matter (§11.1.4.3.4).
+    auto message = socket().message(NL80211_CMD_FRAME);
+    message->u32(NL80211_ATTR_IFINDEX, interface_index())
+        .bytes(NL80211_ATTR_FRAME, address_probe_response(probe_response_, frame.source))
+        .flag(NL80211_ATTR_DONT_WAIT_FOR_ACK);
+    Status sent = socket().request(*message, "FRAME (probe response)");
+    if (!sent) LOG_DEBUG(kLog, "%s: %s", interface_name().c_str(), sent.error().detail.c_str());
 }
 
 void Nl80211AccessPointDriver::on_authentication(const ManagementFrameView& frame) {

@@ -15,10 +15,10 @@
 // Stations: a device with its own AP SME (NL80211_ATTR_DEVICE_AP_SME)
 // reports them with NL80211_CMD_NEW_STATION/DEL_STATION events. mac80211
 // has none, so the driver then runs a minimal one itself: it registers for
-// Authentication, (Re)Association Request, Disassociation and
-// Deauthentication frames, answers open-system authentication, adds the
-// station with NL80211_CMD_NEW_STATION and answers the association. Probe
-// requests are not answered (stations find the BSS by its beacons).
+// Probe Request, Authentication, (Re)Association Request, Disassociation
+// and Deauthentication frames, answers probes for its SSID (or the
+// wildcard), answers open-system authentication, adds the station with
+// NL80211_CMD_NEW_STATION and answers the association.
 //
 // The AP belongs to the driver's netlink socket (NL80211_ATTR_SOCKET_OWNER);
 // the destructor stops it (NL80211_CMD_STOP_AP).
@@ -97,6 +97,7 @@ private:
     Status register_sme_frames();
     void on_event(const Nl80211Event& event) override;
     void on_management_frame(ByteView frame);
+    void on_probe_request(const ManagementFrameView& frame);
     void on_authentication(const ManagementFrameView& frame);
     void on_association_request(const ManagementFrameView& frame);
     Status add_kernel_station(const MacAddress& station, const AssociationRequest& request, uint16_t aid, bool mfp);
@@ -110,6 +111,7 @@ private:
     uint32_t frequency_mhz_;
     bool user_space_sme_ = false;
     bool started_ = false;
+    Bytes probe_response_;  // template from build_beacon
     std::map<MacAddress, StationRecord> stations_;
     uint64_t frames_refused_ = 0;
 };

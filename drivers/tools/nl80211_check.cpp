@@ -4,7 +4,7 @@
 //
 //   nl80211_check --ap wlan0 --sta wlan1 [--ap2 wlan2] [--ssid NAME]
 //                 [--channel N] [--timeout-s N] [--packet-socket] [--rsn]
-//                 [--four-way] [-d]
+//                 [--four-way] [--active-scan] [-d]
 //
 // One process, both drivers: an open (no RSN) AP on one radio (with --rsn:
 // WPA2-Enterprise, CCMP, PMF required, the RSN elements built by
@@ -211,6 +211,7 @@ int main(int argc, char** argv) {
     int timeout = 60;
     bool packet_socket = false;
     bool rsn = false;
+    bool active_scan = false;  // probe requests, answered by the AP's SME
     bool four_way = false;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -223,6 +224,7 @@ int main(int argc, char** argv) {
         else if (arg == "--timeout-s") timeout = std::atoi(next().c_str());
         else if (arg == "--packet-socket") packet_socket = true;
         else if (arg == "--rsn") rsn = true;
+        else if (arg == "--active-scan") active_scan = true;
         else if (arg == "--four-way") rsn = four_way = true;
         else if (arg == "-d") set_log_level(LogLevel::kDebug);
         else {
@@ -301,6 +303,7 @@ int main(int argc, char** argv) {
     connect.ssid = to_bytes(ssid);
     connect.frequency_mhz = (*ap)->frequency_mhz();
     connect.rsn = rsn_settings;
+    connect.active_scan = active_scan;
     Status started = (*sta)->connect(connect);
     if (!started) {
         report(false, "nl80211-connect", started.error().to_string());

@@ -88,6 +88,8 @@ void fuzz_management(ByteView data) {
     if (!frame) return;
     require(inside(frame->body, data));
     (void)parse_authentication(frame->body);
+    if (probe_request_wants(frame->body, as_bytes("lanyard"))) require(ssid_of(frame->body).has_value());
+    require(address_probe_response(data, frame->source).size() == data.size());
     for (ManagementSubtype subtype : {ManagementSubtype::kAssociationRequest, ManagementSubtype::kReassociationRequest}) {
         auto request = parse_association_request(subtype, frame->body);
         if (request) {

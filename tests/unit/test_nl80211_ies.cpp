@@ -203,3 +203,25 @@ TEST_CASE("Management frames: the AP's responses, byte for byte") {
     CHECK(management_frame_type(ManagementSubtype::kAuthentication) == 0x00b0);
     CHECK(management_frame_type(ManagementSubtype::kReassociationRequest) == 0x0020);
 }
+
+TEST_CASE("Management frames: probe requests for our SSID or the wildcard get the addressed template") {
+    CHECK(probe_request_wants(hex("0000 010482848b96"), to_bytes("lanyard")));           // wildcard
+    CHECK(probe_request_wants(hex("0007 6c616e79617264"), to_bytes("lanyard")));         // ours
+    CHECK_FALSE(probe_request_wants(hex("0005 6f74686572"), to_bytes("lanyard")));       // another SSID
+    CHECK_FALSE(probe_request_wants(hex("010482848b96"), to_bytes("lanyard")));          // no SSID element
+    CHECK_FALSE(probe_request_wants(hex("0007 6c616e"), to_bytes("lanyard")));           // truncated
+    BeaconParameters p;
+    p.bssid = kBssid;
+    p.ssid = to_bytes("lanyard");
+    auto beacon = build_beacon(p);
+    REQUIRE(beacon);
+    const Bytes addressed = address_probe_response(beacon->probe_response, kStation);
+    REQUIRE(addressed.size() == beacon->probe_response.size());
+    auto view = parse_management_frame(addressed);
+    REQUIRE(view);
+    CHECK(view->subtype == ManagementSubtype::kProbeResponse);
+    CHECK(view->destination == kStation);
+    CHECK(view->bssid == kBssid);
+    CHECK(to_string(*ssid_of(view->body.subspan(12))) == "lanyard");
+    CHECK(address_probe_response(hex("5000"), kStation).size() == 2);  // too short: unchanged
+}

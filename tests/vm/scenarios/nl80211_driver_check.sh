@@ -34,36 +34,83 @@ if [ ! -x "$bin" ]; then
   vm_finish
 fi
 
+# Re-emits a check program's "ok"/"not ok" lines (PREFIX replaces their
+# "nl80211-"), with the end of its log when something failed.
+emit_results() {  # PREFIX OUTPUT LOG RC
+  local prefix=$1 out=$2 log=$3 rc=$4 line name rest
+  # (no process substitution: the guest has no /dev/fd)
+  grep -E '^(ok |not ok |# )' "$out" > "$out.lines"
+  while IFS= read -r line; do
+    case $line in
+      "ok "*) rest=${line#ok }; ok "$prefix${rest#nl80211-}" ;;
+      "not ok "*)
+        rest=${line#not ok }
+        name=${rest%%:*}
+        not_ok "$prefix${name#nl80211-}" "${rest#*: }" ;;
+      "# "*) echo "$line" ;;
+    esac
+  done < "$out.lines"
+  if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$out"; then
+    not_ok "${prefix}exit" "exited $rc: $(tail -3 "$log" | tr '\n' ' ')"
+  fi
+  if grep -q '^not ok' "$out"; then
+    echo "# $(basename "$log"): last log lines:"
+    tail -15 "$log" | sed 's/^/#   /'
+  fi
+}
+
 run_check() {  # PREFIX ARGS...
-  local prefix=$1 log line name rest rc
+  local prefix=$1 log rc
   shift
   log=$LYD_WORK/$prefix.log
   timeout -k 5 60 "$bin" --ap wlan0 --sta wlan1 --ssid "lanyard-$prefix" --timeout-s 40 -d "$@" \
     > "$log.out" 2> "$log"
   rc=$?
-  while IFS= read -r line; do
-    case $line in
-      "ok "*) ok "$prefix-${line#ok nl80211-}" ;;
-      "not ok "*)
-        rest=${line#not ok nl80211-}
-        name=${rest%%:*}
-        not_ok "$prefix-$name" "${rest#*: }" ;;
-      "#"*) echo "$line" ;;
-    esac
-  done < "$log.out"
-  if [ $rc -ne 0 ] && ! grep -q '^not ok' "$log.out"; then
-    not_ok "$prefix-exit" "nl80211_check exited $rc: $(tail -3 "$log" | tr '\n' ' ')"
-  fi
-  if grep -q '^not ok' "$log.out"; then
-    echo "# $prefix: last log lines:"
-    tail -15 "$log" | sed 's/^/#   /'
-  fi
+  emit_results "$prefix-" "$log.out" "$log" $rc
 }
 
 # The first run ends with the station's disconnect; the others roam to
-# wlan2 and end with that AP deauthenticating the station.
+# wlan2 and end with that AP deauthenticating the station. The WPA2 runs
+# scan actively, so the AP's SME answers probe requests.
 run_check nl80211
 run_check nl80211-pkt --packet-socket --ap2 wlan2
-run_check nl80211-rsn --rsn --ap2 wlan2
-run_check nl80211-4way --four-way --ap2 wlan2
+run_check nl80211-rsn --rsn --ap2 wlan2 --active-scan
+run_check nl80211-4way --four-way --ap2 wlan2 --active-scan
+
+# ---- interoperability with Debian's hostapd and wpa_supplicant ----------
+# (WPA2-Enterprise, PMF required, vm-lib's configurations; EAP identity
+# exchange only: the EAP methods are not part of the drivers.)
+ibin=$(dirname "$bin")/nl80211_interop_check
+w=$LYD_WORK
+if [ ! -x "$ibin" ]; then
+  not_ok interop "no $ibin (build drivers/tools/nl80211_interop_check.cpp like nl80211_check)"
+elif ! lyd_require "$REF_HOSTAPD" "$REF_WPA_SUPPLICANT"; then
+  not_ok interop "hostapd or wpa_supplicant missing"
+else
+  # Our station against hostapd.
+  vm_write_hostapd_wpa2_eap "$w/hapd.conf" wlan0 "$w/hapd" "$w/eap_user"
+  if vm_start_hostapd - "$w/hapd.conf" "$w/hapd.log"; then
+    hapd=$LYD_LAST_PID
+    timeout -k 5 60 "$ibin" station wlan1 "$VM_SSID" --timeout-s 40 -d > "$w/interop-sta.out" 2> "$w/interop-sta.log"
+    emit_results "" "$w/interop-sta.out" "$w/interop-sta.log" $?
+    vm_stop "$hapd"
+  else
+    not_ok interop-hostapd "hostapd did not start: $(tail -3 "$w/hapd.log" | tr '\n' ' ')"
+  fi
+  # Our AP against wpa_supplicant.
+  "$ibin" ap wlan0 "$VM_SSID" --timeout-s 40 -d > "$w/interop-ap.out" 2> "$w/interop-ap.log" &
+  apid=$!
+  echo "$apid" >> "$LYD_WORK/.pids"
+  if wait_for_log "$w/interop-ap.out" '^# ap ready' 20; then
+    vm_write_wpas_wpa2_eap "$w/wpas.conf" "$w/wpas" MD5
+    vm_start_wpa_supplicant - wlan1 "$w/wpas.conf" "$w/wpas.log" || not_ok interop-wpa_supplicant "did not start"
+    wpas=$LYD_LAST_PID
+  fi
+  rc=0
+  for _ in $(seq 600); do kill -0 "$apid" 2> /dev/null || break; sleep 0.1; done
+  kill -0 "$apid" 2> /dev/null && vm_stop "$apid"
+  wait "$apid" 2> /dev/null || rc=$?
+  emit_results "" "$w/interop-ap.out" "$w/interop-ap.log" $rc
+  [ -n "${wpas:-}" ] && vm_stop "$wpas"
+fi
 vm_finish
