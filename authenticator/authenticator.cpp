@@ -88,6 +88,16 @@ void Authenticator::on_eapol_frame(const MacAddress& source, const MacAddress& /
     if (it != sessions_.end()) reschedule(*it->second);
 }
 
+Status Authenticator::station_associated(const MacAddress& station) {
+    const bool known = sessions_.count(station) != 0;
+    StationSession* session = admit(station);
+    if (session == nullptr) return make_error(ErrorCode::kProtocol, "station table full");
+    if (!known) session->port().set_port_enabled(true, loop_.clock().now());
+    auto it = sessions_.find(station);
+    if (it != sessions_.end()) reschedule(*it->second);
+    return ok_status();
+}
+
 void Authenticator::on_station_left(const MacAddress& station) {
     auto it = sessions_.find(station);
     if (it == sessions_.end()) return;
@@ -225,6 +235,28 @@ void Authenticator::send_eapol(const MacAddress& peer, ByteView pdu) {
 }
 
 void Authenticator::port_status_changed(const MacAddress& peer, eapol::PortStatus status) {
+    if (authorization_hook_) {
+        // Wi-Fi: only the bookkeeping here; the 4-way handshake opens the port.
+        auto found = sessions_.find(peer);
+        if (found == sessions_.end()) return;
+        StationSession& session = *found->second;
+        switch (status) {
+            case eapol::PortStatus::kAuthorized:
+                session.authorized_since = loop_.clock().now();
+                arm_session_timeout(session);
+                if (observer_ != nullptr) observer_->station_authorized(session);
+                authorization_hook_(session);
+                break;
+            case eapol::PortStatus::kUnauthorized:
+                if (session.authorized_since && observer_ != nullptr)
+                    observer_->station_unauthorized(session, pending_cause_);
+                session.authorized_since.reset();
+                loop_.cancel_timer(session.session_timer);
+                session.session_timer = kNoTimer;
+                break;
+        }
+        return;
+    }
     Status s = driver_.set_port_state(peer, to_driver_state(status));
     if (!s) {
         LOG_WARN(kLog, "%s: cannot set the port state of %s: %s", driver_.interface_name().c_str(),

@@ -89,6 +89,20 @@ public:
     void set_eap_server_factory(EapServerFactory factory) { factory_ = std::move(factory); }
     void set_station_observer(StationObserver* observer) { observer_ = observer; }
 
+    // Wi-Fi (authenticator/wifi_access_point.h): EAP success no longer opens
+    // the port nor emits AP-STA-CONNECTED/-DISCONNECTED; the hook gets the
+    // session (and its MSK) and the 4-way handshake decides. Unset: wired.
+    using AuthorizationHook = std::function<void(const StationSession& session)>;
+    void set_authorization_hook(AuthorizationHook hook) { authorization_hook_ = std::move(hook); }
+    // The listener to forward driver events to when another object (the
+    // Wi-Fi layer) is the driver's listener.
+    DriverListener& driver_listener() { return *this; }
+    // Wi-Fi: a station associated; EAP starts at once (EAP-Request/Identity),
+    // as hostapd does on association.
+    Status station_associated(const MacAddress& station);
+    // Logs and hands an event to the sink, as the authenticator's own.
+    void emit_event(const std::string& event) { emit(event); }
+
     // Stations in address order.
     std::vector<MacAddress> stations() const;
     const StationSession* find(const MacAddress& station) const;
@@ -135,6 +149,7 @@ private:
     EventSink event_sink_;
     EapServerFactory factory_;
     StationObserver* observer_ = nullptr;
+    AuthorizationHook authorization_hook_;
     // Why the next unauthorization happens (set just before it); a logoff
     // or failure that closes the port by itself is kUserRequest.
     DisconnectCause pending_cause_ = DisconnectCause::kUserRequest;

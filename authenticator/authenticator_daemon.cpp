@@ -20,7 +20,8 @@ AuthenticatorDaemon::AuthenticatorDaemon(EventLoop& loop, lanyard::Driver& drive
 
 Result<std::unique_ptr<AuthenticatorDaemon>> AuthenticatorDaemon::create(EventLoop& loop, lanyard::Driver& driver,
                                                                          AuthenticatorSetup setup,
-                                                                         RandomSource& random) {
+                                                                         RandomSource& random,
+                                                                         std::optional<WifiBinding> wifi) {
     std::unique_ptr<AuthenticatorDaemon> d(new AuthenticatorDaemon(loop, driver, std::move(setup)));
     const HostapdConfig& c = d->setup_.config;
     for (const config::Warning& w : d->setup_.warnings) LOG_WARN(kLog, "%s", w.to_string().c_str());
@@ -32,6 +33,13 @@ Result<std::unique_ptr<AuthenticatorDaemon>> AuthenticatorDaemon::create(EventLo
     d->authenticator_ = std::make_unique<Authenticator>(
         loop, driver, server_environment(d->setup_, random, d->tls_.get()), authenticator_settings(c));
     if (!c.eap_server) LANYARD_TRY(d->open_radius_client(random));
+    if (wifi) d->nas_.port_type = radius::NasPortType::kWireless80211;  // RFC 3580 §3.19
+    if (wifi) {
+        if (wifi->installer == nullptr) return make_error(ErrorCode::kInternal, "driver=nl80211 without a key installer");
+        d->wifi_ = std::make_unique<WifiAccessPoint>(loop, driver, *wifi->installer, *d->authenticator_, random,
+                                                     std::move(wifi->policy), std::move(wifi->hooks));
+        LANYARD_TRY(d->wifi_->start());
+    }
     d->ctrl_ = std::make_unique<AuthenticatorCtrl>(*d->authenticator_, [&loop] { loop.stop(); });
 
     if (!c.ctrl_interface.dir.empty()) {
@@ -108,6 +116,7 @@ AuthenticatorDaemon::~AuthenticatorDaemon() {
         ctrl_server_.reset();  // unlinks DIR/IFNAME
     }
     for (int signo : {SIGTERM, SIGINT, SIGHUP}) loop_.remove_signal(signo);
+    wifi_.reset();
     authenticator_.reset();
     LOG_INFO(kLog, "%s: AP-DISABLED", driver_.interface_name().c_str());
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "authenticator/authenticator.h"
 #include "authenticator/authenticator_ctrl.h"
@@ -15,6 +16,7 @@
 #include "authenticator/radius_accounting.h"
 #include "authenticator/radius_transport.h"
 #include "authenticator/tls_session_cache.h"
+#include "authenticator/wifi_access_point.h"
 #include "common/ctrl_socket.h"
 #include "common/event_loop.h"
 #include "common/random.h"
@@ -23,12 +25,20 @@
 
 namespace lanyard::authenticator {
 
+// driver=nl80211: what main.cpp hands over from the access-point driver.
+struct WifiBinding {
+    KeyInstaller* installer = nullptr;
+    WifiApPolicy policy;
+    WifiApDriverHooks hooks;
+};
+
 class AuthenticatorDaemon {
 public:
     // loop, driver and random must outlive the daemon. Errors name the file
     // and key (certificates that do not load, a control socket in use).
     static Result<std::unique_ptr<AuthenticatorDaemon>> create(EventLoop& loop, lanyard::Driver& driver,
-                                                               AuthenticatorSetup setup, RandomSource& random);
+                                                               AuthenticatorSetup setup, RandomSource& random,
+                                                               std::optional<WifiBinding> wifi = std::nullopt);
     ~AuthenticatorDaemon();
     AuthenticatorDaemon(const AuthenticatorDaemon&) = delete;
     AuthenticatorDaemon& operator=(const AuthenticatorDaemon&) = delete;
@@ -55,6 +65,7 @@ private:
     std::unique_ptr<RadiusTransport> acct_transport_;
     std::unique_ptr<RadiusAccounting> accounting_;
     std::unique_ptr<Authenticator> authenticator_;
+    std::unique_ptr<WifiAccessPoint> wifi_;  // driver=nl80211 only
     std::unique_ptr<AuthenticatorCtrl> ctrl_;
     std::unique_ptr<CtrlSocketServer> ctrl_server_;
     TimerId sweep_timer_ = kNoTimer;

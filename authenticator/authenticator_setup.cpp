@@ -1,5 +1,7 @@
 #include "authenticator/authenticator_setup.h"
 
+#include "authenticator/wifi_access_point.h"
+
 #include "authenticator/eap_user_file.h"
 #include "authenticator/redis_session_backend.h"
 #include "common/log.h"
@@ -19,8 +21,9 @@ Status check_supported(const HostapdConfig& c) {
         case Driver::kWired:
             break;
         case Driver::kNl80211:
-            return error_at(c, "driver",
-                            "driver=nl80211 is not supported yet by lanyard-authenticator (use driver=wired)");
+            // WPA2/WPA3-Enterprise (authenticator/wifi_access_point.h).
+            if (auto policy = wifi_ap_policy(c); !policy) return policy.error();
+            break;
         case Driver::kNone:
             // hostapd's RADIUS-server-only mode: no port, the integrated EAP
             // server answers NASes listed in radius_server_clients.

@@ -14,7 +14,9 @@
 #include "common/event_loop.h"
 #include "common/log.h"
 #include "common/random.h"
+#include "drivers/nl80211/access_point_driver.h"
 #include "drivers/pcap/capture_driver.h"
+#include "eapol/rsn_element.h"
 #include "drivers/wired/wired_driver.h"
 
 namespace {
@@ -47,6 +49,70 @@ int run_radius_server(const AuthenticatorCmdline& cmd, EventLoop& loop, Authenti
     return rc;
 }
 
+// driver=nl80211: the access point (START_AP with our RSN element), its
+// association policy (IEEE 802.11-2020 §12.6.3 negotiate_rsn) and the
+// daemon's Wi-Fi layer (authenticator/wifi_access_point.h).
+int run_access_point(const AuthenticatorCmdline& cmd, EventLoop& loop, AuthenticatorSetup setup) {
+    const HostapdConfig& c = setup.config;
+    auto policy = wifi_ap_policy(c);
+    if (!policy) return fail(policy.error().detail);
+    Nl80211AccessPointOptions options;
+    options.common.interface_name = c.interface;
+    options.common.station_limit = kMaxStations + 1;
+    options.ssid = Bytes(c.ssid.begin(), c.ssid.end());
+    options.band = c.hw_mode == HwMode::kA ? WifiBand::k5GHz : WifiBand::k2GHz;
+    options.channel = c.channel > 0 ? static_cast<unsigned>(c.channel) : (c.hw_mode == HwMode::kA ? 36u : 1u);
+    options.rsn.rsn_element = policy->rsn_element;
+    options.rsn.akm_suite = policy->akm;
+    options.rsn.mfp = policy->mfp == eapol::MfpPolicy::kRequired   ? MgmtFrameProtection::kRequired
+                      : policy->mfp == eapol::MfpPolicy::kOptional ? MgmtFrameProtection::kOptional
+                                                                   : MgmtFrameProtection::kDisabled;
+    const eapol::RsnElement ours = policy->rsn;
+    options.association_policy = [ours](const MacAddress&, ByteView ies) {
+        AssociationDecision decision;
+        auto found = eapol::find_rsn_element(ies);
+        auto theirs = found ? eapol::parse_rsn_element(*found) : Result<eapol::RsnElement>(found.error());
+        if (!theirs) {
+            decision.status = 72;  // invalid RSNE (IEEE 802.11-2020 Table 9-50)
+            return decision;
+        }
+        auto negotiated = eapol::negotiate_rsn(ours, *theirs);
+        if (!negotiated) {
+            decision.status = 43;  // invalid AKMP (one of 40-45)
+            return decision;
+        }
+        decision.mfp = negotiated->mfp;
+        return decision;
+    };
+    auto opened = Nl80211AccessPointDriver::open(loop, options);
+    if (!opened) {
+        return fail(c.file + ":" + std::to_string(c.line_of("interface")) + ": interface '" + c.interface +
+                    "': " + opened.error().to_string());
+    }
+    std::unique_ptr<Nl80211AccessPointDriver> ap = std::move(*opened);
+    Nl80211AccessPointDriver* raw = ap.get();
+    WifiBinding wifi;
+    wifi.installer = raw;
+    wifi.policy = std::move(*policy);
+    wifi.hooks.station_rsn_element = [raw](const MacAddress& station) { return raw->station_rsn_element(station); };
+    wifi.hooks.deauthenticate = [raw](const MacAddress& station, uint16_t reason) {
+        (void)raw->deauthenticate(station, reason);
+    };
+    int rc = 0;
+    {
+        auto daemon = AuthenticatorDaemon::create(loop, *ap, std::move(setup), SystemRandom::instance(), std::move(wifi));
+        if (!daemon) return fail(daemon.error().detail);
+        if (Status st = daemonize_and_write_pid(cmd.daemon); !st) return fail(st.error().detail);
+        if (Status st = (*daemon)->run(); !st) {
+            LOG_ERROR("authenticator", "event loop failed: %s", st.error().to_string().c_str());
+            rc = 1;
+        }
+    }
+    ap.reset();  // STOP_AP
+    remove_pid_file(cmd.daemon);
+    return rc;
+}
+
 int run(const AuthenticatorCmdline& cmd) {
     if (Status s = setup_logging(cmd.daemon); !s) return fail(s.error().detail);
     auto setup = load_authenticator_setup(cmd.config_file);
@@ -55,6 +121,7 @@ int run(const AuthenticatorCmdline& cmd) {
     auto loop = EventLoop::create();
     if (!loop) return fail(loop.error().to_string());
     if (setup->config.driver == authenticator::Driver::kNone) return run_radius_server(cmd, **loop, std::move(*setup));
+    if (setup->config.driver == authenticator::Driver::kNl80211) return run_access_point(cmd, **loop, std::move(*setup));
 
     WiredOptions wired;
     wired.interface_name = setup->config.interface;

@@ -36,6 +36,7 @@ eapol::EapServerResult EapServerAdapter::convert(eap::AuthAction action, TimePoi
         case eap::AuthActionKind::kSend:
             return eapol::EapServerResult::request(std::move(action.packet));
         case eap::AuthActionKind::kSuccess:
+            msk_ = action.keys_available ? action.keys.msk : SecretBytes();
             finish(EapOutcome::Kind::kSuccess, "", now);
             return eapol::EapServerResult::success(std::move(action.packet), action.keys_available);
         case eap::AuthActionKind::kFailure:

@@ -40,12 +40,15 @@ public:
     uint8_t method_type() const override;
 
     const eap::EapAuthenticator& engine() const { return engine_; }
+    // The MSK of the last success (Wi-Fi derives the PMK from it).
+    const SecretBytes* msk() const override { return msk_.empty() ? nullptr : &msk_; }
 
 private:
     eapol::EapServerResult convert(eap::AuthAction action, TimePoint now);
     void finish(EapOutcome::Kind kind, const std::string& reason, TimePoint now);
 
     eap::EapAuthenticator engine_;
+    SecretBytes msk_;
 };
 
 // The EAP server and the port of one station, plus what the daemon keeps

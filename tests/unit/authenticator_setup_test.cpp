@@ -33,11 +33,16 @@ TEST_CASE("authenticator setup: driver=wired with the EAP server is supported") 
     CHECK(check_supported(parse(base(""))).ok());
 }
 
-TEST_CASE("authenticator setup: nl80211 is not supported yet, naming file:line:key") {
-    auto nl = check_supported(parse(base("driver=nl80211\n")));
+TEST_CASE("authenticator setup: driver=nl80211 needs WPA2-Enterprise, naming file:line:key") {
+    auto nl = check_supported(parse(base("driver=nl80211\nssid=x\nwpa=1\n")));
     REQUIRE_FALSE(nl.ok());
-    CHECK(nl.error().detail.find("h.conf:6") != std::string::npos);
-    CHECK(nl.error().detail.find("not supported yet") != std::string::npos);
+    CHECK(nl.error().detail.find("h.conf:8") != std::string::npos);
+    CHECK(nl.error().detail.find("wpa=2") != std::string::npos);
+    auto psk = check_supported(parse(base("driver=nl80211\nssid=x\nwpa=2\nwpa_key_mgmt=WPA-PSK\n")));
+    REQUIRE_FALSE(psk.ok());
+    CHECK(psk.error().detail.find("wpa_key_mgmt") != std::string::npos);
+    CHECK(check_supported(parse(base("driver=nl80211\nssid=x\nwpa=2\nwpa_key_mgmt=WPA-EAP\nrsn_pairwise=CCMP\n")))
+              .ok());
 
     auto no8021x = check_supported(parse(base("ieee8021x=0\n")));
     REQUIRE_FALSE(no8021x.ok());

@@ -14,6 +14,13 @@ lyd_require "$SUPP" "$REF_HOSTAPD" "$REF_WPA_CLI" || { not_ok lsupp "programs mi
 w=$LYD_WORK
 REKEY_S=5
 c=lsupp
+# vm_check_data with this scenario's namespaces ($c-ap, $c-sta) and the
+# result named after the case.
+check_data() {  # CASE
+  if ! vm_ping $c-sta "$VM_AP_IP" 20; then not_ok "$1-data" "station cannot ping the AP after the 4-way handshake"
+  elif ! vm_ping $c-ap "$VM_STA_IP" 10; then not_ok "$1-data" "AP cannot ping the station after the 4-way handshake"
+  else ok "$1-data"; fi
+}
 vm_wpa2_pair $c || { not_ok $c-setup "could not move the radios into namespaces"; vm_finish; }
 
 start_supp() {  # CASE CONF LOG
@@ -46,7 +53,7 @@ if vm_check_connected $t "$w/hapd-tls.log" "$w/tls.log"; then
   else
     not_ok $t-wpa-cli-status "STATUS lacks COMPLETED/key_mgmt/CCMP/ssid/bssid"
   fi
-  vm_check_data $t
+  check_data $t
   if wait_for_cmd $((REKEY_S * 6 + 20)) '^[2-9]' grep -c 'WPA: Group rekeying completed' "$w/tls.log"; then
     ok $t-group-rekey
   else
@@ -76,6 +83,6 @@ start_supp $t "$w/peap.conf" "$w/peap.log" || { not_ok $t "lanyard-supplicant di
 if vm_check_connected $t "$w/hapd-peap.log" "$w/peap.log"; then
   grep -Eq 'CTRL-EVENT-EAP-METHOD .*\(PEAP\) selected' "$w/peap.log" && ok $t-method ||
     not_ok $t-method "no PEAP selected in the log"
-  vm_check_data $t
+  check_data $t
 fi
 vm_finish
