@@ -93,9 +93,11 @@ private:
 
     Nl80211AccessPointDriver(EventLoop& loop, const Nl80211AccessPointOptions& options, Opened opened,
                              EapolTransport transport, uint32_t frequency_mhz);
+    static BeaconParameters beacon_parameters(const Nl80211AccessPointOptions& options, const MacAddress& bssid);
     Status start_ap();
     Status register_sme_frames();
     void on_event(const Nl80211Event& event) override;
+    // The user-space SME (access_point_sme.cpp).
     void on_management_frame(ByteView frame);
     void on_probe_request(const ManagementFrameView& frame);
     void on_authentication(const ManagementFrameView& frame);
