@@ -24,7 +24,7 @@ check_data() {  # CASE
 vm_wpa2_pair $c || { not_ok $c-setup "could not move the radios into namespaces"; vm_finish; }
 
 start_supp() {  # CASE CONF LOG
-  run_bg $c-sta "$3" "$SUPP" -d -D nl80211 -i wlan1 -c "$2" > /dev/null
+  run_bg $c-sta "$3" "$SUPP" -d -t -D nl80211 -i wlan1 -c "$2" > /dev/null
   LSUPP_PID=$LYD_LAST_PID
   sleep 0.5
   kill -0 "$LSUPP_PID" 2> /dev/null
