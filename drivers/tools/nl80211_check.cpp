@@ -14,8 +14,9 @@
 // on the other. Prints "ok NAME" / "not ok NAME: reason" for: the wiphy
 // probe of both radios, AP start, scan + CONNECT, the AP seeing the station
 // arrive (with its association IEs), one EAPOL frame each way over the
-// control port (or the packet socket with --packet-socket), port
-// authorization on both sides, pairwise/group/integrity key installation
+// control port (or the packet socket with --packet-socket), data frames
+// (EtherType 88-B5 through packet sockets) blocked before and passing after
+// port authorization on both sides, unicast and broadcast, both ways, pairwise/group/integrity key installation
 // followed by one more EAPOL frame each way (now protected with the
 // installed CCMP key), a frame under mismatched keys being dropped, and the
 // station's disconnect reaching the AP. With --ap2, a second AP with the
@@ -23,11 +24,18 @@
 // AP sees it leave, the second sees it arrive and exchanges EAPOL with it,
 // then deauthenticates it (reason 23), which the station reports as a
 // disconnection by the AP.
+#include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "common/event_loop.h"
 #include "common/hex.h"
@@ -115,6 +123,61 @@ struct StaSide : DriverListener, Nl80211StationListener {
         disconnect_reason = reason;
         disconnected_by_ap = by_ap;
     }
+};
+
+// A packet socket for data frames of a local experimental EtherType
+// (IEEE Std 802-2014 §9.2.4: 88-B5), to see whether the controlled port and
+// the keys let data through: what one radio sends, the other receives over
+// the (simulated) air.
+class DataTap {
+public:
+    static constexpr uint16_t kEthertype = 0x88b5;
+    DataTap(EventLoop& loop, const std::string& iface) : loop_(loop) {
+        fd_ = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(kEthertype));
+        sockaddr_ll addr{};
+        addr.sll_family = AF_PACKET;
+        addr.sll_protocol = htons(kEthertype);
+        addr.sll_ifindex = static_cast<int>(if_nametoindex(iface.c_str()));
+        if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+            !loop_.add_fd(fd_, FdWatch{[this] { drain(); }, nullptr})) {
+            if (fd_ >= 0) close(fd_);
+            fd_ = -1;
+        }
+    }
+    ~DataTap() {
+        if (fd_ < 0) return;
+        loop_.remove_fd(fd_);
+        close(fd_);
+    }
+    bool ok() const { return fd_ >= 0; }
+    bool send(const MacAddress& to, const MacAddress& from, const std::string& marker) {
+        ByteWriter frame;
+        frame.bytes(to.view()).bytes(from.view()).u16(kEthertype).str(marker);
+        if (frame.size() < 60) frame.zeros(60 - frame.size());
+        return ::send(fd_, frame.view().data(), frame.size(), 0) == static_cast<ssize_t>(frame.size());
+    }
+    bool received(const std::string& marker) const {
+        for (const std::string& payload : payloads_) {
+            if (payload.compare(0, marker.size(), marker) == 0) return true;
+        }
+        return false;
+    }
+
+private:
+    void drain() {
+        uint8_t buffer[2048];
+        sockaddr_ll from{};
+        socklen_t length = sizeof(from);
+        for (int i = 0; i < 32; ++i) {
+            const ssize_t n = recvfrom(fd_, buffer, sizeof(buffer), 0, reinterpret_cast<sockaddr*>(&from), &length);
+            if (n < 0) return;
+            if (from.sll_pkttype == PACKET_OUTGOING || n < 14) continue;
+            payloads_.emplace_back(reinterpret_cast<const char*>(buffer) + 14, static_cast<size_t>(n) - 14);
+        }
+    }
+    EventLoop& loop_;
+    int fd_ = -1;
+    std::vector<std::string> payloads_;
 };
 
 bool run_until(EventLoop& loop, int seconds, const std::function<bool()>& done) {
@@ -357,10 +420,51 @@ int main(int argc, char** argv) {
         report(igtk.ok(), "nl80211-igtk", igtk ? "" : igtk.error().to_string());
     }
 
+    // Data frames: blocked while the ports are unauthorized (IEEE 802.1X
+    // controlled port), then through in both directions, unicast (PTK) and
+    // group-addressed (station->AP under the PTK, AP->station under the GTK).
+    DataTap ap_tap(loop, ap_if);
+    DataTap sta_tap(loop, sta_if);
+    const bool taps = ap_tap.ok() && sta_tap.ok();
+    if (taps) {
+        sta_tap.send(bssid, station, "blocked-sta");
+        ap_tap.send(station, bssid, "blocked-ap");
+        run_until(loop, 2, [] { return false; });
+        report(!ap_tap.received("blocked-sta") && !sta_tap.received("blocked-ap"), "nl80211-data-blocked-before-authorize",
+               "data passed an unauthorized port");
+    }
+
     Status authorized = (*ap)->set_port_state(station, PortState::kAuthorized);
     if (authorized) authorized = (*sta)->set_port_state(bssid, PortState::kAuthorized);
     report(authorized.ok() && (*ap)->port_state(station) == PortState::kAuthorized, "nl80211-authorize",
            authorized ? "port state not recorded" : authorized.error().to_string());
+
+    if (taps) {
+        struct DataCase {
+            const char* name;
+            DataTap& from;
+            DataTap& to;
+            MacAddress destination;
+            MacAddress source;
+        };
+        const DataCase cases[] = {
+            {"nl80211-data-sta-to-ap-unicast", sta_tap, ap_tap, bssid, station},
+            {"nl80211-data-sta-to-ap-broadcast", sta_tap, ap_tap, MacAddress::broadcast(), station},
+            {"nl80211-data-ap-to-sta-unicast", ap_tap, sta_tap, station, bssid},
+            {"nl80211-data-ap-to-sta-broadcast", ap_tap, sta_tap, MacAddress::broadcast(), bssid},
+        };
+        for (const DataCase& c : cases) {
+            const std::string marker = std::string("data:") + c.name;
+            bool got = false;
+            for (int attempt = 0; attempt < 3 && !got; ++attempt) {  // the air may lose one
+                c.from.send(c.destination, c.source, marker);
+                got = run_until(loop, 2, [&] { return c.to.received(marker); });
+            }
+            report(got, c.name, "not received");
+        }
+    } else {
+        report(false, "nl80211-data", "could not open packet sockets");
+    }
 
     if (keys) {
         sent = (*ap)->send_eapol(station, kRequest);

@@ -4,7 +4,8 @@
 # (Nl80211AccessPointDriver) on wlan0 and a station (Nl80211StationDriver) on
 # wlan1, both in one process, drivers/tools/nl80211_check.cpp. Checks the wiphy
 # probe, START_AP, scan + CONNECT, the AP's user-space SME admitting the
-# station, one EAPOL frame each way, keys, port authorization, another EAPOL
+# station, one EAPOL frame each way, keys, data frames blocked before and
+# passing after port authorization (unicast and broadcast, both ways), another EAPOL
 # frame each way under the installed CCMP key, a frame under mismatched keys
 # being dropped, a fresh key working again, then either the station's
 # disconnect reaching the AP, or a roam (reconnect) to a second AP with the
