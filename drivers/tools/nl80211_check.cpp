@@ -6,24 +6,24 @@
 //                 [--channel N] [--timeout-s N] [--packet-socket] [--rsn]
 //                 [--four-way] [--active-scan] [-d]
 //
-// One process, both drivers: an open (no RSN) AP on one radio (with --rsn:
-// WPA2-Enterprise, CCMP, PMF required, the RSN elements built by
-// eapol/rsn_element.h and the association checked by eapol::negotiate_rsn;
-// the keys are fixed test keys; with --four-way (implies --rsn) the keys come
-// from eapol/'s 4-way handshake machines on both ends, with a fixed PMK), a station
-// on the other. Prints "ok NAME" / "not ok NAME: reason" for: the wiphy
-// probe of both radios, AP start, scan + CONNECT, the AP seeing the station
-// arrive (with its association IEs), one EAPOL frame each way over the
-// control port (or the packet socket with --packet-socket), data frames
-// (EtherType 88-B5 through packet sockets) blocked before and passing after
-// port authorization on both sides, unicast and broadcast, both ways, pairwise/group/integrity key installation
-// followed by one more EAPOL frame each way (now protected with the
-// installed CCMP key), a frame under mismatched keys being dropped, and the
+// One process, both drivers: an AP on one radio and a station on another.
+// The AP is open, or with --rsn WPA2-Enterprise, CCMP, PMF required (RSN
+// elements built by eapol/rsn_element.h, association checked by
+// eapol::negotiate_rsn, fixed test keys); --four-way (implies --rsn) takes
+// the keys from eapol/'s 4-way handshake machines on both ends (fixed PMK).
+// Prints "ok NAME" / "not ok NAME: reason" for, in order: AP start and the
+// wiphy probe, scan + CONNECT, the AP seeing the station arrive (with its
+// association IEs / RSN element), one EAPOL frame each way over the control
+// port (or the packet socket with --packet-socket), key installation, data
+// frames (EtherType 88-B5 through packet sockets) blocked before and
+// passing after port authorization (unicast and broadcast, both ways), one
+// more EAPOL frame each way under the installed keys, a frame under
+// mismatched keys being dropped, a fresh key on both ends working, then the
 // station's disconnect reaching the AP. With --ap2, a second AP with the
-// same SSID on channel 6: the station roams to it (a reconnect), the first
-// AP sees it leave, the second sees it arrive and exchanges EAPOL with it,
-// then deauthenticates it (reason 23), which the station reports as a
-// disconnection by the AP.
+// same SSID on another channel: the station roams to it (a reconnect), the
+// first AP sees it leave, the second sees it arrive and exchanges EAPOL
+// with it, then deauthenticates it (reason 23), which the station reports
+// as a disconnection by the AP.
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
