@@ -6,6 +6,9 @@
 
 #include "common/cmdline.h"
 #include "common/log.h"
+#ifdef LANYARD_WITH_XFRM
+#include "drivers/xfrm/xfrm_installer.h"
+#endif
 
 namespace lanyard::gateway {
 namespace {
@@ -99,10 +102,18 @@ Gateway::~Gateway() {
 Result<std::unique_ptr<Gateway>> Gateway::create(EventLoop& loop, GatewayOptions options, SwanctlConfig config) {
     std::unique_ptr<Gateway> g(new Gateway(loop, std::move(options), std::move(config)));
     if (g->options_.kernel == "xfrm") {
+#ifdef LANYARD_WITH_XFRM
+        auto x = drivers::make_xfrm_installer(SystemRandom::instance());
+        if (!x) return x.error();
+        g->installer_ = std::move(*x);
+#else
         return make_error(ErrorCode::kUnsupported,
-                          "--kernel xfrm is not built in yet (XFRM installer is a later slice); use --kernel none");
+                          "--kernel xfrm is not in this build (drivers/xfrm needs libnl-xfrm-3 and LANYARD_WITH_XFRM); "
+                          "use --kernel none");
+#endif
+    } else {
+        g->installer_ = std::make_unique<ike::RecordingChildSaInstaller>(SystemRandom::instance());
     }
-    g->installer_ = std::make_unique<ike::RecordingChildSaInstaller>(SystemRandom::instance());
     g->env_.reset(new ike::IkeSaEnv{loop.clock(), SystemRandom::instance(), *g->installer_, *g->config_.store,
                                     g->options_.port_nat_t, {}, Duration(30000)});
     ike::ManagerOptions mo;

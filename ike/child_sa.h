@@ -67,6 +67,12 @@ struct ChildSa {
     ChildSaKeys keys;
     bool we_initiated_exchange = false;
     bool transport_mode = false;
+    // The IKE_SA's endpoints (the ESP tunnel endpoints), and the UDP ports
+    // for RFC 3948 encapsulation when NAT-T is in use (0: plain ESP).
+    Bytes local_address;
+    Bytes remote_address;
+    uint16_t encap_local_port = 0;
+    uint16_t encap_remote_port = 0;
 };
 
 // The kernel seam. allocate_spi() may consult the kernel (XFRM getspi);

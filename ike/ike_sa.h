@@ -214,6 +214,7 @@ private:
         uint32_t spi = 0;
     };
     Result<ChildOffer> make_child_offer(const ChildConfig& child);
+    void fill_endpoints(ChildSa& child) const;
     // Responder half of a CHILD_SA negotiation; appends SA, TSi, TSr or an
     // error notify to `out`. ni/nr are the exchange's nonces.
     // allow_ke: CREATE_CHILD_SA (PFS with a KE payload); IKE_AUTH has none.

@@ -72,6 +72,15 @@ std::string ts_list(const std::vector<TrafficSelector>& v) {
 
 }  // namespace
 
+void IkeSa::fill_endpoints(ChildSa& child) const {
+    child.local_address.assign(path_.local.address_octets().begin(), path_.local.address_octets().end());
+    child.remote_address.assign(path_.remote.address_octets().begin(), path_.remote.address_octets().end());
+    if (path_.non_esp_marker || nat_detected()) {
+        child.encap_local_port = path_.local.port();
+        child.encap_remote_port = path_.remote.port();
+    }
+}
+
 Result<IkeSa::ChildOffer> IkeSa::make_child_offer(const ChildConfig& child) {
     ChildOffer o;
     auto spi = env_.installer.allocate_spi();
@@ -188,6 +197,7 @@ void IkeSa::respond_child(const std::vector<Payload>& request, ByteView ni, Byte
     child.keys = std::move(*keys);
     child.we_initiated_exchange = false;
     child.transport_mode = transport && chosen->transport_mode;
+    fill_endpoints(child);
     if (auto st = env_.installer.install(child); !st) {
         LOG_INFO(kLog, "CHILD_SA %s: install failed: %s", chosen->name.c_str(), st.error().to_string().c_str());
         out.push_back(notify(NotifyType::kNoProposalChosen));
@@ -245,6 +255,7 @@ Status IkeSa::complete_child(const ChildConfig& config, const std::vector<Propos
     child.we_initiated_exchange = true;
     child.transport_mode = config.transport_mode &&
                            find_inner_notify(response, static_cast<uint16_t>(NotifyType::kUseTransportMode)) != nullptr;
+    fill_endpoints(child);
     LANYARD_TRY(env_.installer.install(child));
     LOG_INFO(kLog, "CHILD_SA %s{%u} established with SPIs %08x_i %08x_o and TS %s === %s (kernel: %s)",
              config.name.c_str(), child.unique_id, child.spi_in, child.spi_out, ts_list(child.ts_local).c_str(),
