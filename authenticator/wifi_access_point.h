@@ -55,7 +55,7 @@ struct WifiApDriverHooks {
     std::function<void(const MacAddress&, uint16_t reason)> deauthenticate;
 };
 
-class WifiAccessPoint final : private DriverListener {
+class WifiAccessPoint final : public DriverListener {
 public:
     // Becomes the driver's listener and forwards EAP traffic to the
     // authenticator (which must not be used for wired stations then).
@@ -77,6 +77,12 @@ public:
     uint64_t handshakes_completed() const { return handshakes_completed_; }
     uint64_t pmksa_hits() const { return pmksa_hits_; }
 
+    // DriverListener (the driver reports association as on_station_arrived).
+    void on_eapol_frame(const MacAddress& source, const MacAddress& destination, ByteView pdu) override;
+    void on_link_state(LinkState state) override;
+    void on_station_arrived(const MacAddress& station) override;
+    void on_station_left(const MacAddress& station) override;
+
 private:
     struct Station {
         std::unique_ptr<eapol::FourWayHandshakeAuthenticator> machine;
@@ -86,12 +92,6 @@ private:
         bool connected = false;  // 4-way done, port open
         TimerId timer = kNoTimer;
     };
-
-    // DriverListener
-    void on_eapol_frame(const MacAddress& source, const MacAddress& destination, ByteView pdu) override;
-    void on_link_state(LinkState state) override;
-    void on_station_arrived(const MacAddress& station) override;
-    void on_station_left(const MacAddress& station) override;
 
     void eap_authorized(const StationSession& session);
     void on_handshake_event(const MacAddress& station, const eapol::HandshakeEvent& event);
