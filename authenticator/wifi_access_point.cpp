@@ -19,8 +19,8 @@ Error error_at(const HostapdConfig& c, const char* key, const std::string& what)
 }  // namespace
 
 Result<WifiApPolicy> wifi_ap_policy(const HostapdConfig& c) {
-    if (c.ssid.empty()) return error_at(c, "ssid", "driver=nl80211 needs ssid");
     if (c.wpa != 2) return error_at(c, "wpa", "driver=nl80211 needs wpa=2 (WPA2/RSN; WPA1 and open networks are not implemented)");
+    if (c.ssid.empty()) return error_at(c, "ssid", "driver=nl80211 needs ssid");
     WifiApPolicy p;
     std::vector<uint32_t> akms;
     for (config::KeyMgmt k : c.wpa_key_mgmt) {
