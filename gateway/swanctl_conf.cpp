@@ -10,6 +10,7 @@
 
 #include "common/hex.h"
 #include "gateway/settings_tree.h"
+#include "gateway/swanctl_eap.h"
 #include "ike/authenticator.h"
 #include "ike/transforms.h"
 
@@ -31,6 +32,7 @@ struct Ctx {
     const std::string& file;
     SwanctlConfig& out;
     CredentialFiles* creds = nullptr;
+    std::vector<std::shared_ptr<PeerConfig>> connections;  // for attach_eap_backends
     Error error(size_t line, const std::string& key, const std::string& msg) const {
         return make_error(ErrorCode::kConfig, config::format_diagnostic(file, line, key, msg));
     }
@@ -167,6 +169,10 @@ Status parse_auth(Ctx& c, const SettingsSection& s, bool local, ike::AuthRoundCo
                 if (!cert) return c.error(k.line, k.name, cert.error().detail);
                 a.trust.push_back(*cert);
             }
+        } else if (k.name == "eap_id") {
+            auto id = ike::parse_identity(k.value);
+            if (!id) return c.error(k.line, k.name, id.error().detail);
+            a.eap_id = *id;
         } else if (k.name == "eap_id" || k.name == "aaa_id" || k.name == "xauth_id" || k.name == "revocation" ||
                    k.name == "cert_policy" || k.name == "groups" || k.name == "pubkeys" || k.name == "ca_id" ||
                    (k.name == "cacerts" && local) || (k.name == "certs" && !local)) {
@@ -307,6 +313,7 @@ Status parse_connection(Ctx& c, const SettingsSection& s) {
     if (conn->remote.empty()) conn->remote.push_back({});
     for (auto& r : conn->remote) if (r.id.data.empty() && r.id.type == ike::IdType::kFqdn) r.id.any = true;
     for (auto& l : conn->local) if (l.id.data.empty() && l.id.type == ike::IdType::kFqdn) l.id.any = true;
+    c.connections.push_back(conn);
     c.out.store->add_connection(std::move(conn));
     return ok_status();
 }
@@ -416,7 +423,7 @@ Result<SwanctlConfig> parse_swanctl_conf(std::string_view text, const std::strin
     out.x509ca_dir = dir + "/x509ca";
     out.private_dir = dir + "/private";
     CredentialFiles creds;
-    Ctx c{file, out, &creds};
+    Ctx c{file, out, &creds, {}};
     // Trust anchors: every certificate in x509ca/.
     for (const auto& f : files_in(out.x509ca_dir)) {
         auto cert = load_cert(c, f);
@@ -441,6 +448,8 @@ Result<SwanctlConfig> parse_swanctl_conf(std::string_view text, const std::strin
             return c.unknown_section(s);
         }
     }
+    LANYARD_TRY(attach_eap_backends(out.eap_secrets, EapBackendDirs{out.x509_dir, out.x509ca_dir, out.private_dir},
+                                    c.connections));
     return out;
 }
 

@@ -10,6 +10,8 @@
 #include <memory>
 #include <vector>
 
+#include "common/clock.h"
+#include "common/random.h"
 #include "common/secret.h"
 #include "crypto/hash.h"
 #include "ike/identity.h"
@@ -40,6 +42,9 @@ struct AuthRoundContext {
     const ConfigProvider* configs = nullptr;
     // RFC 7427 §4: hash algorithms the peer announced (empty: none).
     std::vector<uint16_t> peer_hash_algorithms;
+    // Multi-message rounds (EAP, issue 8).
+    RandomSource* random = nullptr;
+    TimePoint now{};
 };
 
 class LocalAuthenticator {
@@ -51,6 +56,9 @@ public:
     // peer; nothing for PSK).
     virtual Result<AuthStatus> process(const AuthRoundContext& ctx, const std::vector<Payload>& in) = 0;
     virtual const char* name() const = 0;
+    // A multi-message method (EAP) past its first message: the next
+    // response belongs to it, not to the peer's authentication.
+    virtual bool in_conversation() const { return false; }
 };
 
 class RemoteAuthenticator {
@@ -61,7 +69,18 @@ public:
     virtual Result<AuthStatus> process(const AuthRoundContext& ctx, const std::vector<Payload>& in) = 0;
     virtual Result<AuthStatus> build(const AuthRoundContext& ctx, std::vector<Payload>& out) = 0;
     virtual const char* name() const = 0;
+    // The IKE_AUTH request that opened a multi-message round: its SA, TS
+    // and CP payloads are answered in the last response (RFC 7296 §2.16).
+    std::vector<Payload> opening_request;
+    // RFC 4739: which configured round this is (0-based), and whether its
+    // first message (with IDi' from the second round on) has arrived.
+    size_t round_index = 0;
+    bool round_opened = false;
 };
+
+// EAP rounds (ike/authenticator_eap.cpp).
+Result<std::unique_ptr<RemoteAuthenticator>> make_eap_remote(const AuthRoundConfig& config);
+Result<std::unique_ptr<LocalAuthenticator>> make_eap_local(const AuthRoundConfig& config);
 
 // Factories: psk and pubkey; EAP (issue 8) is kUnsupported for now.
 Result<std::unique_ptr<LocalAuthenticator>> make_local_authenticator(const AuthRoundConfig& config);

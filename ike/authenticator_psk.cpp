@@ -92,7 +92,7 @@ Result<std::unique_ptr<LocalAuthenticator>> make_local_authenticator(const AuthR
                 return make_error(ErrorCode::kConfig, "auth = pubkey needs a certificate and its private key");
             }
             return make_pubkey_local(config);
-        case AuthClass::kEap: return make_error(ErrorCode::kUnsupported, "auth = eap as a peer is not implemented yet");
+        case AuthClass::kEap: return make_eap_local(config);
     }
     return make_error(ErrorCode::kInternal, "bad auth class");
 }
@@ -101,7 +101,7 @@ Result<std::unique_ptr<RemoteAuthenticator>> make_remote_authenticator(const Aut
     switch (config.auth) {
         case AuthClass::kPsk: return std::unique_ptr<RemoteAuthenticator>(new PskRemote());
         case AuthClass::kPubkey: return make_pubkey_remote(config);
-        case AuthClass::kEap: return make_error(ErrorCode::kUnsupported, "auth = eap (issue 8) is not implemented yet");
+        case AuthClass::kEap: return make_eap_remote(config);
     }
     return make_error(ErrorCode::kInternal, "bad auth class");
 }

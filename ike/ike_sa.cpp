@@ -464,6 +464,17 @@ void IkeSa::handle_response(const IkeHeader& header, const std::vector<Payload>&
 
 // §1.4.1: DELETE of the IKE_SA, or of CHILD_SAs (answered with our halves).
 void IkeSa::handle_informational_request(const IkeHeader& header, const std::vector<Payload>& inner) {
+    // §2.21.2: an initiator that refuses our IKE_AUTH (e.g. after a failed
+    // EAP method) says so in an INFORMATIONAL while we still authenticate.
+    if (state_ == IkeSaState::kAuthenticating) {
+        for (const Payload& p : inner) {
+            const NotifyPayload* n = p.get<NotifyPayload>();
+            if (n != nullptr && n->is(NotifyType::kAuthenticationFailed)) {
+                send_response(header, {});
+                return fail("peer sent AUTHENTICATION_FAILED during IKE_AUTH");
+            }
+        }
+    }
     std::vector<Payload> reply;
     bool delete_ike_sa = false;
     DeletePayload ours;

@@ -53,6 +53,8 @@ AuthRoundContext IkeSa::auth_context(bool we_sign) const {
     ctx.octets.sk_p = signer_is_initiator ? keys_.sk_pi.view() : keys_.sk_pr.view();
     ctx.octets.signer = we_sign ? my_id_ : peer_id_;
     ctx.peer_hash_algorithms = peer_hash_algorithms_;
+    ctx.random = &env_.random;
+    ctx.now = env_.clock.now();
     return ctx;
 }
 
@@ -71,6 +73,7 @@ void IkeSa::send_auth_request() {
     std::vector<Payload> p;
     p.push_back(make_id_payload(true, my_id_.to_payload()));
     p.push_back(notify(NotifyType::kInitialContact));
+    p.push_back(notify(NotifyType::kMultipleAuthSupported));  // RFC 4739 §3.1
     if (config_->remote[0].auth == AuthClass::kPubkey && config_->send_certreq) {
         auto cr = certreq_payload(config_->remote[0].trust.empty() ? env_.configs.trusted_cas() : config_->remote[0].trust);
         if (cr) p.push_back(std::move(*cr));
@@ -79,7 +82,8 @@ void IkeSa::send_auth_request() {
     std::vector<Payload> auth;
     auto st = local_auth_->build(auth_context(true), auth);
     if (!st) return fail("building AUTH: " + st.error().to_string());
-    if (*st != AuthStatus::kSuccess) return fail("multi-message local authentication is not implemented yet");
+    // EAP (§2.16) builds nothing here: IDi without AUTH asks for EAP.
+    if (*st == AuthStatus::kFailed) return fail("local authentication refused to start");
     for (auto& a : auth) p.push_back(std::move(a));
     if (!config_->vips.empty()) {
         ConfigPayload cp;
@@ -119,17 +123,47 @@ void IkeSa::handle_auth_response(const std::vector<Payload>& inner) {
             return fail("peer refused IKE_AUTH with notify " + std::to_string(n->type));
         }
     }
-    const Payload* idr = nullptr;
-    for (const auto& p : inner) if (p.payload_type() == PayloadType::kIdr) idr = &p;
-    if (idr == nullptr || idr->get<IdPayload>() == nullptr) return fail("IKE_AUTH response without IDr");
-    peer_id_ = Identity::from_payload(*idr->get<IdPayload>());
-    if (match_identity(config_->remote[0].id, peer_id_) == 0) {
-        return fail("responder identity '" + peer_id_.to_string() + "' does not match the configured one");
+    // The next message of our multi-message round (EAP, §2.16), or the
+    // request it needs after the responder proved itself.
+    auto continue_local = [&]() -> std::optional<bool> {
+        auto lst = local_auth_->process(auth_context(false), inner);
+        if (!lst || *lst == AuthStatus::kFailed) {
+            fail(std::string("our ") + local_auth_->name() + " authentication failed: " +
+                 (lst ? std::string("refused") : lst.error().detail));
+            return std::nullopt;
+        }
+        if (*lst == AuthStatus::kSuccess) return true;
+        std::vector<Payload> next;
+        auto bst = local_auth_->build(auth_context(true), next);
+        if (!bst) {
+            fail(std::string("building the next ") + local_auth_->name() + " message: " + bst.error().detail);
+            return std::nullopt;
+        }
+        send_request(Task{RequestKind::kIkeAuth, 0, {}}, ExchangeType::kIkeAuth, next, Outstanding{});
+        return false;
+    };
+    if (local_auth_->in_conversation()) {
+        auto done = continue_local();
+        if (!done || !*done) return;
+        LOG_INFO(kLog, "IKE_SA #%u: %s authentication of '%s' and the responder's AUTH verified", unique_id_,
+                 local_auth_->name(), my_id_.to_string().c_str());
+    } else {
+        const Payload* idr = nullptr;
+        for (const auto& p : inner) if (p.payload_type() == PayloadType::kIdr) idr = &p;
+        if (idr == nullptr || idr->get<IdPayload>() == nullptr) return fail("IKE_AUTH response without IDr");
+        peer_id_ = Identity::from_payload(*idr->get<IdPayload>());
+        if (match_identity(config_->remote[0].id, peer_id_) == 0) {
+            return fail("responder identity '" + peer_id_.to_string() + "' does not match the configured one");
+        }
+        // The responder's identity and AUTH are checked before we answer
+        // any EAP request (issue 8: the initiator checks the gateway first).
+        auto st = remote_auth_->process(auth_context(false), inner);
+        if (!st) return fail("authentication of '" + peer_id_.to_string() + "' failed: " + st.error().detail);
+        if (*st != AuthStatus::kSuccess) return fail("multi-message remote authentication is not implemented yet");
+        LOG_INFO(kLog, "authentication of '%s' with %s successful", peer_id_.to_string().c_str(), remote_auth_->name());
+        auto done = continue_local();
+        if (!done || !*done) return;
     }
-    auto st = remote_auth_->process(auth_context(false), inner);
-    if (!st) return fail("authentication of '" + peer_id_.to_string() + "' failed: " + st.error().detail);
-    if (*st != AuthStatus::kSuccess) return fail("multi-message remote authentication is not implemented yet");
-    LOG_INFO(kLog, "authentication of '%s' with %s successful", peer_id_.to_string().c_str(), remote_auth_->name());
     for (const auto& p : inner) {
         const ConfigPayload* cp = p.get<ConfigPayload>();
         if (cp == nullptr || cp->cfg_type != CfgType::kReply) continue;
@@ -194,57 +228,132 @@ void IkeSa::handle_config_request(const ConfigPayload& cp, std::vector<Payload>&
 }
 
 void IkeSa::handle_auth_request(const IkeHeader& header, const std::vector<Payload>& inner) {
-    const IdPayload* idi = nullptr;
-    const IdPayload* idr = nullptr;
-    for (const auto& p : inner) {
-        if (p.payload_type() == PayloadType::kIdi) idi = p.get<IdPayload>();
-        if (p.payload_type() == PayloadType::kIdr) idr = p.get<IdPayload>();
-    }
     auto refuse = [&](NotifyType n, const std::string& why) {
         send_response(header, {notify(n)});
         fail(why);
     };
-    if (idi == nullptr) return refuse(NotifyType::kInvalidSyntax, "IKE_AUTH request without IDi");
-    peer_id_ = Identity::from_payload(*idi);
-    std::optional<Identity> wanted;
-    if (idr != nullptr) wanted = Identity::from_payload(*idr);
-    auto cfg = env_.configs.match_identities(path_.local, path_.remote, peer_id_, wanted ? &*wanted : nullptr);
-    if (!cfg) return refuse(NotifyType::kAuthenticationFailed, "no connection matches '" + peer_id_.to_string() + "'");
-    config_ = cfg;
-    if (config_->local.empty() || config_->remote.empty()) {
-        return refuse(NotifyType::kAuthenticationFailed, "connection " + config_->name + " has no auth rounds");
+    // A multi-message round (EAP, RFC 7296 §2.16) already runs: this
+    // request continues it.
+    const bool first = remote_auth_ == nullptr;
+    if (first) {
+        const IdPayload* idi = nullptr;
+        const IdPayload* idr = nullptr;
+        for (const auto& p : inner) {
+            if (p.payload_type() == PayloadType::kIdi) idi = p.get<IdPayload>();
+            if (p.payload_type() == PayloadType::kIdr) idr = p.get<IdPayload>();
+        }
+        if (idi == nullptr) return refuse(NotifyType::kInvalidSyntax, "IKE_AUTH request without IDi");
+        peer_id_ = Identity::from_payload(*idi);
+        std::optional<Identity> wanted;
+        if (idr != nullptr) wanted = Identity::from_payload(*idr);
+        auto cfg = env_.configs.match_identities(path_.local, path_.remote, peer_id_, wanted ? &*wanted : nullptr);
+        if (!cfg) return refuse(NotifyType::kAuthenticationFailed, "no connection matches '" + peer_id_.to_string() + "'");
+        config_ = cfg;
+        if (config_->local.empty() || config_->remote.empty()) {
+            return refuse(NotifyType::kAuthenticationFailed, "connection " + config_->name + " has no auth rounds");
+        }
+        my_id_ = local_identity(config_->local[0], path_.local);
+        auto local = make_local_authenticator(config_->local[0]);
+        auto remote = make_remote_authenticator(config_->remote[0]);
+        if (!local || !remote) {
+            return refuse(NotifyType::kAuthenticationFailed,
+                          "connection " + config_->name + ": " + (!local ? local.error().detail : remote.error().detail));
+        }
+        local_auth_ = std::move(*local);
+        remote_auth_ = std::move(*remote);
+    } else if (!remote_auth_->round_opened) {
+        // RFC 4739 §2: a further round starts with the identity it proves (IDi').
+        const IdPayload* idi = nullptr;
+        for (const auto& p : inner) {
+            if (p.payload_type() == PayloadType::kIdi) idi = p.get<IdPayload>();
+        }
+        const size_t n = remote_auth_->round_index;
+        if (idi == nullptr) {
+            return refuse(NotifyType::kInvalidSyntax, "authentication round " + std::to_string(n + 1) + " without IDi");
+        }
+        peer_id_ = Identity::from_payload(*idi);
+        if (match_identity(config_->remote[n].id, peer_id_) == 0) {
+            return refuse(NotifyType::kAuthenticationFailed, "identity '" + peer_id_.to_string() + "' of round " +
+                                                                 std::to_string(n + 1) + " does not match the configured one");
+        }
     }
-    my_id_ = local_identity(config_->local[0], path_.local);
-    auto local = make_local_authenticator(config_->local[0]);
-    auto remote = make_remote_authenticator(config_->remote[0]);
-    if (!local || !remote) {
-        return refuse(NotifyType::kAuthenticationFailed,
-                      "connection " + config_->name + ": " + (!local ? local.error().detail : remote.error().detail));
-    }
-    local_auth_ = std::move(*local);
-    remote_auth_ = std::move(*remote);
+    remote_auth_->round_opened = true;
     auto st = remote_auth_->process(auth_context(false), inner);
     if (!st) return refuse(NotifyType::kAuthenticationFailed, "authentication of '" + peer_id_.to_string() + "' failed: " + st.error().detail);
-    if (*st != AuthStatus::kSuccess) {
-        // An EAP round (issue 8) returns kNeedMore here and its build()
-        // adds the EAP request; not wired yet.
-        return refuse(NotifyType::kAuthenticationFailed, "multi-message authentication is not implemented yet");
-    }
-    LOG_INFO(kLog, "authentication of '%s' with %s successful", peer_id_.to_string().c_str(), remote_auth_->name());
 
     std::vector<Payload> out;
-    out.push_back(make_id_payload(false, my_id_.to_payload()));
-    std::vector<Payload> auth;
-    auto lst = local_auth_->build(auth_context(true), auth);
-    if (!lst) return refuse(NotifyType::kAuthenticationFailed, "building our AUTH: " + lst.error().detail);
-    for (auto& a : auth) out.push_back(std::move(a));
-    for (const auto& p : inner) {
+    if (*st == AuthStatus::kFailed) {
+        // EAP-Failure goes back in the response (§2.16), then the SA ends.
+        auto bst = remote_auth_->build(auth_context(true), out);
+        (void)bst;
+        if (out.empty()) out.push_back(notify(NotifyType::kAuthenticationFailed));
+        send_response(header, out);
+        return fail("authentication of '" + peer_id_.to_string() + "' with " + remote_auth_->name() + " failed");
+    }
+    if (first) {
+        // §2.16: the responder proves itself in its first response, before
+        // the EAP conversation.
+        out.push_back(make_id_payload(false, my_id_.to_payload()));
+        std::vector<Payload> auth;
+        auto lst = local_auth_->build(auth_context(true), auth);
+        if (!lst) return refuse(NotifyType::kAuthenticationFailed, "building our AUTH: " + lst.error().detail);
+        for (auto& a : auth) out.push_back(std::move(a));
+    }
+    if (*st == AuthStatus::kNeedMore) {
+        if (first) remote_auth_->opening_request = inner;
+        auto bst = remote_auth_->build(auth_context(true), out);
+        if (!bst) return refuse(NotifyType::kAuthenticationFailed, "continuing " + std::string(remote_auth_->name()) + ": " + bst.error().detail);
+        send_response(header, out);
+        return;
+    }
+    LOG_INFO(kLog, "authentication of '%s' with %s successful", peer_id_.to_string().c_str(), remote_auth_->name());
+    // A multi-message round adds its last payloads (EAP: our AUTH from the MSK).
+    auto bst = remote_auth_->build(auth_context(true), out);
+    if (!bst) return refuse(NotifyType::kAuthenticationFailed, "finishing " + std::string(remote_auth_->name()) + ": " + bst.error().detail);
+    // RFC 4739 §3.2: ANOTHER_AUTH_FOLLOWS (only valid beside AUTH) asks
+    // for the next configured round; IKE_AUTH succeeds only when every
+    // configured round has.
+    const size_t round = remote_auth_->round_index;
+    const bool another = std::any_of(inner.begin(), inner.end(), [](const Payload& p) {
+        const NotifyPayload* n = p.get<NotifyPayload>();
+        return n != nullptr && n->is(NotifyType::kAnotherAuthFollows);
+    });
+    const bool had_auth = std::any_of(inner.begin(), inner.end(), [](const Payload& p) {
+        return p.payload_type() == PayloadType::kAuth;
+    });
+    if (another && !had_auth) return refuse(NotifyType::kInvalidSyntax, "ANOTHER_AUTH_FOLLOWS without AUTH");
+    if (another) {
+        if (round + 1 >= config_->remote.size()) {
+            return refuse(NotifyType::kAuthenticationFailed, "peer announced authentication round " + std::to_string(round + 2) +
+                                                                 ", connection " + config_->name + " has " +
+                                                                 std::to_string(config_->remote.size()));
+        }
+        auto next = make_remote_authenticator(config_->remote[round + 1]);
+        if (!next) return refuse(NotifyType::kAuthenticationFailed, "round " + std::to_string(round + 2) + ": " + next.error().detail);
+        (*next)->opening_request = first ? inner : std::move(remote_auth_->opening_request);
+        (*next)->round_index = round + 1;
+        remote_auth_ = std::move(*next);
+        LOG_INFO(kLog, "IKE_SA #%u: authentication round %zu of %zu done, waiting for round %zu (RFC 4739)", unique_id_,
+                 round + 1, config_->remote.size(), round + 2);
+        send_response(header, out);
+        return;
+    }
+    if (round + 1 < config_->remote.size()) {
+        return refuse(NotifyType::kAuthenticationFailed, "connection " + config_->name + " requires " +
+                                                             std::to_string(config_->remote.size()) + " authentication rounds, peer completed " +
+                                                             std::to_string(round + 1));
+    }
+    // SA, TS and CP: from the first request, or from this one when the
+    // initiator sent them with its last round.
+    const bool sa_here = std::any_of(inner.begin(), inner.end(), [](const Payload& p) { return p.payload_type() == PayloadType::kSa; });
+    const std::vector<Payload> request = first || sa_here ? inner : std::move(remote_auth_->opening_request);
+    for (const auto& p : request) {
         if (const ConfigPayload* cp = p.get<ConfigPayload>(); cp != nullptr) handle_config_request(*cp, out);
     }
     become_established();
-    const bool has_sa = std::any_of(inner.begin(), inner.end(), [](const Payload& p) { return p.payload_type() == PayloadType::kSa; });
+    const bool has_sa = std::any_of(request.begin(), request.end(), [](const Payload& p) { return p.payload_type() == PayloadType::kSa; });
     if (has_sa) {
-        respond_child(inner, ni_, nr_, false, nullptr, out, std::nullopt, {});
+        respond_child(request, ni_, nr_, false, nullptr, out, std::nullopt, {});
     } else {
         LOG_INFO(kLog, "IKE_SA %s[%u] is childless (RFC 6023)", config_->name.c_str(), unique_id_);
     }

@@ -18,6 +18,14 @@
 #include "ike/child_sa.h"
 #include "ike/identity.h"
 
+namespace lanyard::eap {
+class UserDatabase;
+struct PeerCredentials;
+}
+namespace lanyard::tls {
+class Context;
+}
+
 namespace lanyard::ike {
 
 // swanctl "auth =": the authentication class of one round (RFC 4739).
@@ -33,6 +41,13 @@ struct AuthRoundConfig {
     std::vector<std::shared_ptr<const crypto::Certificate>> cert_chain;  // local: ours, leaf first
     std::shared_ptr<const crypto::PrivateKey> private_key;               // local: matches cert_chain[0]
     std::vector<std::shared_ptr<const crypto::Certificate>> trust;       // remote: anchors; empty = all CAs
+    // EAP rounds (issue 8, RFC 7296 §2.16). remote: eap_id = the EAP
+    // identity to require; any ("%any") asks for it with EAP-Identity;
+    // unset: IDi is the EAP identity.
+    std::optional<Identity> eap_id;
+    std::shared_ptr<const eap::UserDatabase> eap_users;  // remote: swanctl secrets eap-*
+    std::shared_ptr<tls::Context> eap_tls;               // remote: server role; local: client role
+    std::shared_ptr<const eap::PeerCredentials> eap_peer;  // local: identity, secret, methods
 };
 
 enum class FragmentationPolicy { kNo, kYes, kAccept, kForce };

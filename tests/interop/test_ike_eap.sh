@@ -1,0 +1,184 @@
+#!/bin/bash
+# EAP in IKE_AUTH (issue 8, RFC 7296 §2.16): strongSwan charon 5.9.8 as the
+# initiator with its eap-* plugins against lanyard-gateway as the EAP
+# authenticator (--kernel none). The gateway proves itself with the RSA
+# server certificate of the test PKI (make pki); charon's user proves
+# itself with EAP-MSCHAPv2, EAP-MD5 (both from swanctl secrets eap-*) or
+# EAP-TLS (client certificate). Negative cases: wrong password, an
+# eap_id the gateway does not accept.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/strongswan-charon.sh"
+lyd_init ike_eap
+GW=$LYD_BIN/lanyard-gateway
+lyd_require "$GW" "$SW_CHARON" "$SW_SWANCTL" || exit 0
+
+C_ADDR=10.78.0.1   # charon
+G_ADDR=10.78.0.2   # lanyard-gateway
+EAP_SECRET="eap s3cr3t"
+SW_LOAD="load = random nonce openssl pem pkcs1 x509 revocation constraints pubkey socket-default vici kdf pkcs8 kernel-libipsec kernel-netlink md4 md5 sha1 sha2 hmac eap-identity eap-md5 eap-mschapv2 eap-tls eap-gtc"
+
+net_pair() {
+  local c=$1
+  lyd_netns "$c-c" "$c-g" || return 1
+  lyd_veth "$c-c" eth0 "$(lyd_mac)" "$c-g" eth0 "$(lyd_mac)" || return 1
+  ip -n "$(lyd_ns "$c-c")" addr add "$C_ADDR/24" dev eth0
+  ip -n "$(lyd_ns "$c-g")" addr add "$G_ADDR/24" dev eth0
+}
+
+# sec NAME LINES: one swanctl section at the auth-round indentation.
+sec() { printf '        %s {\n%s\n        }\n' "$1" "$2"; }
+
+# eap_case NAME GW_REMOTE_LINES CHARON_LOCAL_LINES CHARON_SECRET EXPECT(ok|regex of the refusal)
+eap_case() {
+  eap_rounds_case "$1" "$(sec remote "$2")" "$(sec local "$3")" "$4" "$5"
+}
+
+# eap_rounds_case NAME GW_REMOTE_SECTIONS CHARON_LOCAL_SECTIONS CHARON_SECRET EXPECT
+eap_rounds_case() {
+  local c=$1 gw_remote=$2 sw_local=$3 sw_secret=$4 expect=$5 out
+  lyd_case_begin "$c"
+  if [ ! -f "$PKI_DIR/server.pem" ] || [ ! -f "$PKI_DIR/client.pem" ]; then
+    not_ok "$c" "no server/client certificates in $PKI_DIR (run: make pki)"
+    return
+  fi
+  D=$LYD_WORK/$c
+  mkdir -p "$D/x509" "$D/x509ca" "$D/private"
+  cp "$PKI_DIR/server.pem" "$D/x509/"; cp "$PKI_DIR/server.key" "$D/private/"; cp "$PKI_DIR/ca.pem" "$D/x509ca/"
+  net_pair "$c" || { not_ok "$c" "namespaces"; return; }
+  cat > "$D/gw.conf" <<CONF
+connections {
+    rw {
+        local_addrs = $G_ADDR
+        proposals = aes128-sha256-x25519
+        local {
+            auth = pubkey
+            certs = server.pem
+            id = server.lanyard.test
+        }
+$gw_remote
+        children {
+            net {
+                local_ts = 10.1.0.0/16
+                esp_proposals = aes128gcm16
+            }
+        }
+    }
+}
+secrets {
+    eap-carol {
+        id = carol
+        secret = "$EAP_SECRET"
+    }
+    eap-dave {
+        id = dave@example.org
+        secret = "dave's other secret"
+    }
+}
+CONF
+  run_bg "$c-g" "$D/gw.log" "$GW" -c "$D/gw.conf" --listen "$G_ADDR" --kernel none -d > /dev/null
+  wait_for_log "$D/gw.log" 'listening on .*\(NAT-T\)' 5 || { not_ok "$c" "gateway: $(head -1 "$D/gw.log")"; return; }
+  sw_init "$D/sw" "$SW_LOAD"
+  cp "$PKI_DIR/client.pem" "$D/sw/x509/"; cp "$PKI_DIR/client.key" "$D/sw/private/"; cp "$PKI_DIR/ca.pem" "$D/sw/x509ca/"
+  cat > "$D/sw/swanctl.conf" <<CONF
+connections {
+    gw {
+        local_addrs = $C_ADDR
+        remote_addrs = $G_ADDR
+        version = 2
+        proposals = aes128-sha256-x25519
+$sw_local
+        remote {
+            auth = pubkey
+            id = server.lanyard.test
+        }
+        children {
+            net {
+                remote_ts = 10.1.0.0/16
+                esp_proposals = aes128gcm16
+            }
+        }
+    }
+}
+secrets {
+    eap-carol {
+        id = carol
+        secret = "$sw_secret"
+    }
+}
+CONF
+  sw_start "$c-c" "$D/sw" || { not_ok "$c" "charon did not start"; return; }
+  sw_load "$D/sw" | grep -q 'successfully loaded 1 connections' || { not_ok "$c" "swanctl --load-all failed"; return; }
+  out=$(sw_ctl "$D/sw" --initiate --child net)
+  printf '%s\n' "$out" > "$D/initiate.out"
+  if [ "$expect" = ok ]; then
+    if printf '%s' "$out" | grep -q 'initiate completed successfully' &&
+       printf '%s' "$out" | grep -q "authentication of 'server.lanyard.test' with .* successful" &&
+       grep -q "IKE_SA rw\[[0-9]*\] established" "$D/gw.log" &&
+       grep -q "CHILD_SA net{1} established" "$D/gw.log"; then
+      ok "$c"
+      echo "# $c: $(grep -m1 -o 'EAP method EAP-[A-Z0-9]* succeeded.*' "$D/gw.log")"
+    else
+      not_ok "$c" "$(printf '%s' "$out" | grep -E 'failed|AUTH_FAILED|EAP' | tail -2 | tr '\n' ' ') gw: $(grep -m1 -E 'failed|refused' "$D/gw.log")"
+    fi
+  else
+    if printf '%s' "$out" | grep -q 'initiate completed successfully' || grep -q "IKE_SA rw\[[0-9]*\] established" "$D/gw.log"; then
+      not_ok "$c" "established although it should have been refused"
+    elif grep -qE "$expect" "$D/gw.log"; then
+      ok "$c"
+      echo "# $c: $(grep -m1 -oE "$expect.*" "$D/gw.log")"
+    else
+      not_ok "$c" "refused, but not with /$expect/: $(grep -m1 -E 'failed|refused' "$D/gw.log")"
+    fi
+  fi
+  lyd_case_end "$c"
+  lyd_case_cleanup
+}
+
+eap_case eap_mschapv2 "            auth = eap-mschapv2" \
+  "            auth = eap-mschapv2
+            id = carol" "$EAP_SECRET" ok
+eap_case eap_md5 "            auth = eap-md5" \
+  "            auth = eap-md5
+            id = carol" "$EAP_SECRET" ok
+eap_case eap_tls "            auth = eap-tls" \
+  "            auth = eap-tls
+            certs = client.pem
+            id = user@lanyard.test" "" ok
+# charon's IDi is its address; the EAP identity comes from EAP-Identity.
+eap_case eap_identity "            auth = eap-mschapv2
+            eap_id = %any" \
+  "            auth = eap-mschapv2
+            eap_id = carol" "$EAP_SECRET" ok
+eap_case eap_dynamic "            auth = eap-dynamic" \
+  "            auth = eap-md5
+            id = carol" "$EAP_SECRET" ok
+eap_case eap_wrong_password "            auth = eap-mschapv2" \
+  "            auth = eap-mschapv2
+            id = carol" "not the secret" "peer sent AUTHENTICATION_FAILED during IKE_AUTH|authentication of 'carol' with EAP failed"
+eap_case eap_id_mismatch "            auth = eap-mschapv2
+            eap_id = dave@example.org" \
+  "            auth = eap-mschapv2
+            eap_id = carol" "$EAP_SECRET" "does not match eap_id"
+# RFC 4739: two rounds from charon (local-1, local-2) against the
+# gateway's remote-1, remote-2.
+eap_rounds_case rfc4739_pubkey_eap \
+  "$(sec remote-1 "            auth = pubkey
+            id = user@lanyard.test
+            cacerts = ca.pem")$(sec remote-2 "            auth = eap-mschapv2
+            eap_id = %any")" \
+  "$(sec local-1 "            auth = pubkey
+            certs = client.pem
+            id = user@lanyard.test")$(sec local-2 "            auth = eap-mschapv2
+            eap_id = carol")" "$EAP_SECRET" ok
+eap_rounds_case rfc4739_eap_eap \
+  "$(sec remote-1 "            auth = eap-md5")$(sec remote-2 "            auth = eap-mschapv2
+            eap_id = %any")" \
+  "$(sec local-1 "            auth = eap-md5
+            id = carol")$(sec local-2 "            auth = eap-mschapv2
+            eap_id = carol")" "$EAP_SECRET" ok
+# The gateway wants two rounds, charon does one: refused.
+eap_rounds_case rfc4739_missing_round \
+  "$(sec remote-1 "            auth = eap-md5")$(sec remote-2 "            auth = eap-mschapv2")" \
+  "$(sec local "            auth = eap-md5
+            id = carol")" "$EAP_SECRET" "requires 2 authentication rounds, peer completed 1"
+lyd_finish

@@ -1,0 +1,371 @@
+// EAP in IKE_AUTH (RFC 7296 §2.16, issue 8) between a Lanyard initiator
+// (EAP peer) and a Lanyard responder (EAP authenticator) in memory:
+// MSCHAPv2, MD5, GTC, EAP-TLS and PEAP; the identity exchange with eap_id;
+// refusals (wrong password, eap_id mismatch, tampered AUTH) and the
+// CVE-2021-45079 class checks on both sides, driven directly.
+#include <doctest/doctest.h>
+
+#include <functional>
+
+#include "ike/authenticator_eap.h"
+#include "methods/eap_config.h"
+#include "methods/eap_packet.h"
+#include "tests/unit/ike_sa_pair.h"
+#include "tests/unit/test_support.h"
+#include "tls/tls_engine.h"
+
+using namespace lanyard;
+using namespace lanyard::ike;
+using namespace lanyard::ike::testing;
+
+namespace {
+
+std::shared_ptr<const crypto::Certificate> cert(const std::string& f) {
+    return std::make_shared<const crypto::Certificate>(crypto::Certificate::load_file(test::pki_path(f)).value());
+}
+std::shared_ptr<const crypto::PrivateKey> key(const std::string& f) {
+    return std::make_shared<const crypto::PrivateKey>(crypto::PrivateKey::load_file(test::pki_path(f)).value());
+}
+
+std::shared_ptr<tls::Context> tls_context(tls::Role role, const std::string& cert_name, const std::string& key_name) {
+    tls::Config c;
+    c.role = role;
+    c.ca_file = test::pki_path("ca.pem");
+    if (!cert_name.empty()) {
+        c.cert_file = test::pki_path(cert_name);
+        c.key_file = test::pki_path(key_name);
+    }
+    c.max_version = tls::Version::kTls12;
+    if (role == tls::Role::kClient) c.domain_match = "server.lanyard.test";
+    return std::shared_ptr<tls::Context>(tls::make_context(c).value());
+}
+
+struct EapSetup {
+    std::string method = "mschapv2";     // server side (swanctl auth = eap-<method>)
+    std::string peer_method;             // client side; empty: the same
+    std::string user = "carol@example.org";
+    std::string server_password = "eap-secret";
+    std::string peer_password = "eap-secret";
+    std::optional<std::string> server_eap_id;  // remote eap_id
+    std::string peer_eap_identity;             // client EAP identity; empty: IDi
+    bool client_cert = false;
+};
+
+struct EapPair {
+    Pair pair;
+    std::shared_ptr<PeerConfig> carol, moon;
+    explicit EapPair(const EapSetup& s) {
+        carol = psk_config("home", s.user, "server.lanyard.test");
+        moon = psk_config("rw", "server.lanyard.test", "%any");
+        // The responder proves itself with its certificate (§2.16).
+        moon->local[0].auth = AuthClass::kPubkey;
+        moon->local[0].cert_chain = {cert("server.pem")};
+        moon->local[0].private_key = key("server.key");
+        carol->remote[0].auth = AuthClass::kPubkey;
+        pair.i.store.add_ca(cert("ca.pem"));
+        pair.r.store.add_ca(cert("ca.pem"));
+
+        AuthRoundConfig& server = moon->remote[0];
+        server.auth = AuthClass::kEap;
+        server.eap_method = s.method;
+        if (s.server_eap_id) server.eap_id = parse_identity(*s.server_eap_id).value();
+        auto methods = eap_methods_for(s.method).value();
+        std::vector<eap::UserRecord> users;
+        const std::string eap_user = s.peer_eap_identity.empty() ? s.user : s.peer_eap_identity;
+        eap::UserRecord u;
+        u.identity = eap_user;
+        u.methods = methods;
+        u.password = SecretBytes(as_bytes(s.server_password));
+        users.push_back(u);
+        u.phase2 = true;
+        u.methods = {eap::Type::kMschapV2};
+        users.push_back(u);
+        server.eap_users = std::make_shared<eap::VectorUserDatabase>(users);
+        server.eap_tls = tls_context(tls::Role::kServer, "server.pem", "server.key");
+
+        AuthRoundConfig& client = carol->local[0];
+        client.auth = AuthClass::kEap;
+        client.eap_method = s.peer_method.empty() ? s.method : s.peer_method;
+        auto creds = std::make_shared<eap::PeerCredentials>();
+        creds->identity = eap_user;
+        creds->password = SecretBytes(as_bytes(s.peer_password));
+        creds->methods = eap_methods_for(client.eap_method).value();
+        creds->phase2 = "auth=MSCHAPV2";
+        client.eap_peer = creds;
+        client.eap_tls = s.client_cert ? tls_context(tls::Role::kClient, "client.pem", "client.key")
+                                       : tls_context(tls::Role::kClient, "", "");
+        pair.i.store.add_connection(carol);
+        pair.r.store.add_connection(moon);
+    }
+    bool up() {
+        pair.initiate(carol, "home-child");
+        pair.pump();
+        IkeSa* i = pair.only(pair.i);
+        IkeSa* r = pair.only(pair.r);
+        return i && r && i->state() == IkeSaState::kEstablished && r->state() == IkeSaState::kEstablished;
+    }
+    bool neither_up() {
+        for (IkeSa* sa : pair.i.manager.all()) if (sa->state() == IkeSaState::kEstablished) return false;
+        for (IkeSa* sa : pair.r.manager.all()) if (sa->state() == IkeSaState::kEstablished) return false;
+        return true;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("EAP-MSCHAPv2 in IKE_AUTH: established, CHILD_SA from the first request, AUTH from the MSK") {
+    EapPair t(EapSetup{});
+    REQUIRE(t.up());
+    IkeSa* r = t.pair.only(t.pair.r);
+    CHECK(r->peer_id().to_string() == "carol@example.org");
+    CHECK(r->children().size() == 1);
+    CHECK(t.pair.only(t.pair.i)->children().size() == 1);
+}
+
+TEST_CASE("EAP-MD5 (no MSK): AUTH from SK_pi/SK_pr") {
+    EapSetup s;
+    s.method = "md5";
+    EapPair t(s);
+    CHECK(t.up());
+}
+
+TEST_CASE("EAP-GTC") {
+    EapSetup s;
+    s.method = "gtc";
+    EapPair t(s);
+    CHECK(t.up());
+}
+
+TEST_CASE("EAP-TLS with the client certificate") {
+    EapSetup s;
+    s.method = "tls";
+    s.user = "user@lanyard.test";
+    s.client_cert = true;
+    EapPair t(s);
+    CHECK(t.up());
+}
+
+TEST_CASE("PEAP with MSCHAPv2 inside") {
+    EapSetup s;
+    s.method = "peap";
+    EapPair t(s);
+    CHECK(t.up());
+}
+
+TEST_CASE("eap-dynamic server, MD5 client: the client's Nak picks MD5") {
+    EapSetup s;
+    s.method = "dynamic";
+    s.peer_method = "md5";
+    EapPair t(s);
+    CHECK(t.up());
+}
+
+TEST_CASE("eap_id = %any: EAP-Identity exchange, EAP identity differs from IDi") {
+    EapSetup s;
+    s.server_eap_id = "%any";
+    s.peer_eap_identity = "carol";
+    EapPair t(s);
+    CHECK(t.up());
+}
+
+TEST_CASE("eap_id that the EAP identity does not match is refused") {
+    EapSetup s;
+    s.server_eap_id = "dave";
+    s.peer_eap_identity = "carol";
+    EapPair t(s);
+    CHECK_FALSE(t.up());
+    CHECK(t.neither_up());
+}
+
+TEST_CASE("wrong EAP-MSCHAPv2 password: neither side established") {
+    EapSetup s;
+    s.peer_password = "wrong";
+    EapPair t(s);
+    CHECK_FALSE(t.up());
+    CHECK(t.neither_up());
+}
+
+TEST_CASE("wrong EAP-MD5 password: neither side established") {
+    EapSetup s;
+    s.method = "md5";
+    s.peer_password = "wrong";
+    EapPair t(s);
+    CHECK_FALSE(t.up());
+    CHECK(t.neither_up());
+}
+
+// ---- the authenticators driven directly ----
+
+namespace {
+
+struct Direct {
+    FakeRandom random{5};
+    AuthRoundContext ctx;
+    Bytes sa_init = Bytes(40, 0x11), nonce = Bytes(32, 0x22), skp = Bytes(32, 0x33);
+    Direct() {
+        ctx.octets.sa_init_message = sa_init;
+        ctx.octets.peer_nonce = nonce;
+        ctx.octets.sk_p = skp;
+        ctx.octets.signer = parse_identity("carol@example.org").value();
+        ctx.peer = ctx.octets.signer;
+        ctx.me = parse_identity("server.lanyard.test").value();
+        ctx.random = &random;
+    }
+};
+
+Bytes eap_success(uint8_t id) { return Bytes{3, id, 0, 4}; }
+
+}  // namespace
+
+TEST_CASE("responder: AUTH in the first request of an EAP round is refused") {
+    EapSetup s;
+    EapPair t(s);
+    auto remote = make_remote_authenticator(t.moon->remote[0]).value();
+    Direct d;
+    std::vector<Payload> in{make_payload(AuthPayload{AuthMethod::kSharedKeyMic, Bytes(32, 1)})};
+    CHECK_FALSE(remote->process(d.ctx, in).ok());
+}
+
+TEST_CASE("responder: AUTH before EAP-Success is refused (CVE-2021-45079 class)") {
+    EapPair t(EapSetup{});
+    auto remote = make_remote_authenticator(t.moon->remote[0]).value();
+    Direct d;
+    auto st = remote->process(d.ctx, {});
+    REQUIRE(st.ok());
+    CHECK(*st == AuthStatus::kNeedMore);
+    std::vector<Payload> out;
+    CHECK(remote->build(d.ctx, out).value() == AuthStatus::kNeedMore);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].get<EapPayload>() != nullptr);
+    std::vector<Payload> in{make_payload(AuthPayload{AuthMethod::kSharedKeyMic, Bytes(32, 1)})};
+    CHECK_FALSE(remote->process(d.ctx, in).ok());
+}
+
+TEST_CASE("initiator: EAP-Success before the method finished is refused (CVE-2021-45079 class)") {
+    EapPair t(EapSetup{});
+    auto local = make_local_authenticator(t.carol->local[0]).value();
+    Direct d;
+    std::vector<Payload> none;
+    CHECK(local->build(d.ctx, none).value() == AuthStatus::kNeedMore);
+    CHECK(none.empty());  // §2.16: no AUTH in the first request
+    std::vector<Payload> in{make_payload(EapPayload{eap_success(7)})};
+    auto st = local->process(d.ctx, in);
+    // Either refused outright or not counted as success; never an AUTH.
+    if (st.ok()) {
+        CHECK(*st != AuthStatus::kSuccess);
+        std::vector<Payload> out;
+        (void)local->build(d.ctx, out);
+        for (const auto& p : out) CHECK(p.get<AuthPayload>() == nullptr);
+    }
+}
+
+TEST_CASE("initiator: AUTH in place of the first EAP request is refused") {
+    EapPair t(EapSetup{});
+    auto local = make_local_authenticator(t.carol->local[0]).value();
+    Direct d;
+    std::vector<Payload> none;
+    (void)local->build(d.ctx, none);
+    std::vector<Payload> in{make_payload(AuthPayload{AuthMethod::kSharedKeyMic, Bytes(32, 1)})};
+    CHECK_FALSE(local->process(d.ctx, in).ok());
+}
+
+TEST_CASE("responder: an EAP response the engine discards ends the round") {
+    EapSetup s;
+    s.server_eap_id = "%any";
+    EapPair t(s);
+    auto remote = make_remote_authenticator(t.moon->remote[0]).value();
+    Direct d;
+    REQUIRE(remote->process(d.ctx, {}).value() == AuthStatus::kNeedMore);
+    std::vector<Payload> out;
+    (void)remote->build(d.ctx, out);
+    REQUIRE(out.size() == 1);
+    const Bytes req = out[0].get<EapPayload>()->message;
+    Bytes wrong_id{2, static_cast<uint8_t>(req[1] + 1), 0, 10, 1, 'c', 'a', 'r', 'o', 'l'};
+    CHECK_FALSE(remote->process(d.ctx, {make_payload(EapPayload{wrong_id})}).ok());
+}
+
+namespace {
+
+// Runs EapLocal against EapRemote directly until the initiator's AUTH;
+// `edit` may change it before the responder checks it.
+struct DirectRun {
+    std::unique_ptr<LocalAuthenticator> local;
+    std::unique_ptr<RemoteAuthenticator> remote;
+    Direct d;
+    Result<AuthStatus> responder_verdict = AuthStatus::kNeedMore;
+    Result<AuthStatus> initiator_verdict = AuthStatus::kNeedMore;
+    void run(const std::function<void(AuthPayload&)>& edit) {
+        std::vector<Payload> to_r;
+        REQUIRE(local->build(d.ctx, to_r).value() == AuthStatus::kNeedMore);
+        for (int n = 0; n < 20; ++n) {
+            auto rs = remote->process(d.ctx, to_r);
+            if (!rs || *rs != AuthStatus::kNeedMore) {
+                responder_verdict = rs;
+                if (rs && *rs == AuthStatus::kSuccess) {
+                    std::vector<Payload> last;
+                    (void)remote->build(d.ctx, last);
+                    initiator_verdict = local->process(d.ctx, last);
+                }
+                return;
+            }
+            std::vector<Payload> to_i;
+            REQUIRE(remote->build(d.ctx, to_i).value() == AuthStatus::kNeedMore);
+            auto ls = local->process(d.ctx, to_i);
+            REQUIRE(ls.ok());
+            to_r.clear();
+            (void)local->build(d.ctx, to_r);
+            for (auto& p : to_r) {
+                if (auto* a = std::get_if<AuthPayload>(&p.body)) edit(*a);
+            }
+        }
+        FAIL("EAP round did not end");
+    }
+};
+
+}  // namespace
+
+TEST_CASE("direct EAP-MD5 round: both AUTHs check out; a changed initiator AUTH is refused") {
+    EapSetup s;
+    s.method = "md5";
+    for (bool tamper : {false, true}) {
+        EapPair t(s);
+        DirectRun r;
+        r.local = make_local_authenticator(t.carol->local[0]).value();
+        r.remote = make_remote_authenticator(t.moon->remote[0]).value();
+        r.run([&](AuthPayload& a) { if (tamper) a.data[0] ^= 1; });
+        if (tamper) {
+            CHECK_FALSE(r.responder_verdict.ok());
+        } else {
+            REQUIRE(r.responder_verdict.ok());
+            CHECK(*r.responder_verdict == AuthStatus::kSuccess);
+            REQUIRE(r.initiator_verdict.ok());
+            CHECK(*r.initiator_verdict == AuthStatus::kSuccess);
+        }
+    }
+}
+
+TEST_CASE("direct EAP-MSCHAPv2 round: AUTH from the MSK, not from SK_p") {
+    EapPair t(EapSetup{});
+    DirectRun r;
+    r.local = make_local_authenticator(t.carol->local[0]).value();
+    r.remote = make_remote_authenticator(t.moon->remote[0]).value();
+    Bytes seen;
+    r.run([&](AuthPayload& a) { seen = a.data; });
+    REQUIRE(r.responder_verdict.ok());
+    CHECK(*r.responder_verdict == AuthStatus::kSuccess);
+    auto octets = auth_signed_octets(r.d.ctx.octets).value();
+    CHECK(seen != psk_auth_value(r.d.ctx.octets.prf, r.d.ctx.octets.sk_p, octets).value());
+}
+
+TEST_CASE("eap_methods_for and eap_identity_of") {
+    CHECK(eap_methods_for("mschapv2").value() == std::vector<eap::Type>{eap::Type::kMschapV2});
+    CHECK(eap_methods_for("md5").value() == std::vector<eap::Type>{eap::Type::kMd5Challenge});
+    CHECK(eap_methods_for("dynamic").value().size() >= 3);
+    CHECK_FALSE(eap_methods_for("aka").ok());
+    CHECK_FALSE(eap_methods_for("identity").ok());
+    CHECK(eap_identity_of(parse_identity("carol@example.org").value()) == "carol@example.org");
+    CHECK(eap_identity_of(parse_identity("@moon.example").value()) == "moon.example");
+    CHECK(eap_identity_of(parse_identity("10.0.0.1").value()) == "10.0.0.1");
+    CHECK(eap_method_generates_keys(eap::Type::kMschapV2));
+    CHECK_FALSE(eap_method_generates_keys(eap::Type::kMd5Challenge));
+}
