@@ -139,6 +139,14 @@ std::optional<Bytes> TlsSessionCache::get(ByteView session_id) {
         return std::nullopt;
     }
     ++stats_.hits;
+    Bytes key(session_id.begin(), session_id.end());
+    if (recent_.insert_or_assign(key, opened->record).second) {
+        recent_order_.push_back(std::move(key));
+        while (recent_order_.size() > kMaxRecent) {
+            recent_.erase(recent_order_.front());
+            recent_order_.pop_front();
+        }
+    }
     ByteView v = opened->session.view();
     return Bytes(v.begin(), v.end());
 }
@@ -147,7 +155,9 @@ std::optional<Bytes> TlsSessionCache::record(ByteView session_id) {
     if (!enabled() || !valid_id(session_id)) return std::nullopt;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (pending_.count(Bytes(session_id.begin(), session_id.end())) != 0) return std::nullopt;
+        const Bytes key(session_id.begin(), session_id.end());
+        if (pending_.count(key) != 0) return std::nullopt;
+        if (auto it = recent_.find(key); it != recent_.end()) return it->second;
     }
     auto opened = fetch(session_id);
     if (!opened) return std::nullopt;
@@ -159,6 +169,7 @@ void TlsSessionCache::remove(ByteView session_id) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         known = pending_.erase(Bytes(session_id.begin(), session_id.end())) != 0;
+        recent_.erase(Bytes(session_id.begin(), session_id.end()));  // its order entry ages out
     }
     if (valid_id(session_id)) backend_->remove(backend_key(session_id));
     std::lock_guard<std::mutex> lock(mutex_);

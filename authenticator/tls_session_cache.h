@@ -18,6 +18,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -96,8 +97,14 @@ private:
     SessionSealer sealer_;
     RandomSource& random_;
 
-    mutable std::mutex mutex_;  // pending_, stats_
+    mutable std::mutex mutex_;  // pending_, recent_, stats_
     std::map<Bytes, Pending> pending_;
+    // Records of sessions get() just handed out: the EAP method asks for the
+    // record right after the resumed handshake, and a second backend round
+    // trip (Redis) would only repeat the first. Bounded, oldest first.
+    static constexpr size_t kMaxRecent = 256;
+    std::map<Bytes, Bytes> recent_;
+    std::deque<Bytes> recent_order_;
     uint64_t next_sequence_ = 0;
     TlsSessionCacheStats stats_;
     std::chrono::steady_clock::time_point next_refusal_warning_{};

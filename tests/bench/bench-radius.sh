@@ -197,6 +197,68 @@ for s in $SERVERS; do
   stop_server
 done
 
+# ---- Lanyard's scaling rows (issue 10) -------------------------------------
+# 1 worker vs N workers (in-process store), N workers with the Redis store,
+# and two servers sharing Redis behind one load generator (each station
+# roams A, B, A, ...). Stations spread over several sockets here so that
+# SO_REUSEPORT can spread them over the workers.
+SCALE_ROWS="tls-full tls-resumed"
+SCALE_VARIANTS="w1 wN redis two"
+declare -A SCALE_NAME=([w1]="1 worker, in-process store" [wN]="$(nproc) workers, in-process store"
+                       [redis]="$(nproc) workers, Redis store" [two]="2 servers x $(nproc) workers, one Redis")
+declare -A SRES
+REDIS_BIN=${REF_REDIS:-/usr/bin/redis-server}
+REDIS_PORT=$((PORT_BASE + 40))
+scale_server() {  # NAME PORT EXTRA...: a lanyard server with extra config lines; sets LAST_PID
+  local name=$1 port=$2
+  shift 2
+  write_radius_server_conf "$LYD_WORK/$name.conf" "$port"
+  printf '%s\n' "$@" >> "$LYD_WORK/$name.conf"
+  run_bg b "$LYD_WORK/$name.log" "$LANYARD" "$LYD_WORK/$name.conf" > /dev/null
+  LAST_PID=$LYD_LAST_PID
+  probe "$port"
+}
+if [ -x "$LANYARD" ] && [ "${SCALE:-1}" = 1 ]; then
+  openssl rand -hex 32 > "$LYD_WORK/session.key"
+  have_redis=0
+  if [ -x "$REDIS_BIN" ]; then
+    run_bg b "$LYD_WORK/redis.log" "$REDIS_BIN" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+      --dir "$LYD_WORK" > /dev/null
+    REDIS_PID=$LYD_LAST_PID
+    sleep 0.5 && have_redis=1
+  fi
+  REDIS_LINES=("tls_session_cache=redis://127.0.0.1:$REDIS_PORT/0" "tls_session_cache_key=$LYD_WORK/session.key")
+  for v in $SCALE_VARIANTS; do
+    pids=() servers="" port_a=$((PORT_BASE + 20)) port_b=$((PORT_BASE + 21))
+    case $v in
+      w1) scale_server s-$v "$port_a" radius_server_workers=1 && pids=("$LAST_PID") ;;
+      wN) scale_server s-$v "$port_a" && pids=("$LAST_PID") ;;
+      redis) [ $have_redis = 1 ] && scale_server s-$v "$port_a" "${REDIS_LINES[@]}" && pids=("$LAST_PID") ;;
+      two) [ $have_redis = 1 ] && scale_server s-a "$port_a" "${REDIS_LINES[@]}" && pids=("$LAST_PID") &&
+             scale_server s-b "$port_b" "${REDIS_LINES[@]}" && pids+=("$LAST_PID") &&
+             servers="--servers 127.0.0.1:$port_a,127.0.0.1:$port_b" ;;
+    esac
+    if [ ${#pids[@]} -eq 0 ]; then SRES[$v,skip]="not run (server or redis-server missing)"; continue; fi
+    for row in $SCALE_ROWS; do
+      mode=--no-resume; [ "$row" = tls-resumed ] && mode=--warmup
+      c0=0; for pid in "${pids[@]}"; do c0=$((c0 + $(cpu_ticks "$pid"))); done
+      out=$LYD_WORK/scale-$v-$row.out
+      # shellcheck disable=SC2086
+      lyd_exec b 600 "$TOOL" -q -c "$LYD_WORK/tls.conf" -p "$port_a" -s "$SECRET" -t 10 $mode $servers \
+        --concurrency "$CONCURRENCY" --count "$COUNT" --stations-per-socket 2 --retransmit-ms "$RETRANSMIT_MS" > "$out" 2>&1
+      c1=0; for pid in "${pids[@]}"; do c1=$((c1 + $(cpu_ticks "$pid"))); done
+      ok=$(awk '/^authentications:/ { print $4 }' "$out")
+      SRES[$v,$row,rate]=$(awk '/^rate:/ { print $2 }' "$out")
+      SRES[$v,$row,resumed]=$(awk '/^authentications:/ { print $NF }' "$out")
+      SRES[$v,$row,ok]=${ok:-0}
+      SRES[$v,$row,cpu]=$(awk -v t=$((c1 - c0)) -v hz="$CLK_TCK" -v n="${ok:-0}" 'BEGIN { if (n > 0) printf "%.3f", t / hz * 1000 / n; else print "?" }')
+      echo "# scale ${SCALE_NAME[$v]} ${ROW_NAME[$row]}: ${SRES[$v,$row,rate]:-?} auth/s, resumed ${SRES[$v,$row,resumed]:-0}/${ok:-0}, server ${SRES[$v,$row,cpu]} ms CPU/auth" >&2
+    done
+    for pid in "${pids[@]}"; do lyd_term_wait_kill "$pid"; wait "$pid" 2>/dev/null; done
+  done
+  [ $have_redis = 1 ] && { lyd_term_wait_kill "$REDIS_PID"; wait "$REDIS_PID" 2>/dev/null; }
+fi
+
 # The public-key limit: one core signing with the server key's type.
 key_text=$(openssl x509 -in "$PKI_DIR/server.pem" -noout -text 2>/dev/null)
 speed_alg=
@@ -292,8 +354,21 @@ cell_rate() {
   echo
   echo "Notes: CPU ms/auth is the server's utime+stime over the row divided by accepted authentications;"
   echo "peak RSS is VmHWM after the row (the process's peak so far). FreeRADIUS runs threaded (-f),"
-  echo "hostapd and lanyard-authenticator are single-threaded. Load average at start $LOAD_START, at end"
+  echo "hostapd is single-threaded, lanyard-authenticator runs radius_server_workers (default one per core). Load average at start $LOAD_START, at end"
   echo "$(cut -d" " -f1-3 /proc/loadavg) (other work on the machine skews every column alike only roughly)."
+  echo
+  echo "## Lanyard scaling: workers, session store, two servers"
+  echo
+  echo "Same load (EAP-TLS, --concurrency $CONCURRENCY --count $COUNT), stations spread over sockets (--stations-per-socket 2)."
+  echo
+  echo "| configuration | EAP-TLS full auth/s | full CPU ms/auth | EAP-TLS resumed auth/s | resumed CPU ms/auth | resumed/accepted |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  for v in $SCALE_VARIANTS; do
+    if [ -n "${SRES[$v,skip]:-}" ]; then echo "| ${SCALE_NAME[$v]} | ${SRES[$v,skip]} | | | | |"; continue; fi
+    echo "| ${SCALE_NAME[$v]} | ${SRES[$v,tls-full,rate]:-?} | ${SRES[$v,tls-full,cpu]:-?} | ${SRES[$v,tls-resumed,rate]:-?} |" \
+         "${SRES[$v,tls-resumed,cpu]:-?} | ${SRES[$v,tls-resumed,resumed]:-0}/${SRES[$v,tls-resumed,ok]:-0} |"
+  done
+  echo
   echo "Took $(( ($(lyd_now_ms) - T0) / 1000 )) s."
 } > "$REPORT"
 cat "$REPORT"
