@@ -59,6 +59,8 @@ public:
     // A multi-message method (EAP) past its first message: the next
     // response belongs to it, not to the peer's authentication.
     virtual bool in_conversation() const { return false; }
+    // RFC 4739: which configured round this is (0-based).
+    size_t round_index = 0;
 };
 
 class RemoteAuthenticator {

@@ -27,6 +27,13 @@ Identity address_identity(const SocketAddress& a) {
     return id;
 }
 
+// RFC 4739 §3.2: ANOTHER_AUTH_FOLLOWS beside our AUTH when a further
+// local round is configured (never in a message without AUTH).
+void mark_another_round(std::vector<Payload>& p, size_t round, size_t rounds) {
+    const bool has_auth = std::any_of(p.begin(), p.end(), [](const Payload& x) { return x.payload_type() == PayloadType::kAuth; });
+    if (has_auth && round + 1 < rounds) p.push_back(notify(NotifyType::kAnotherAuthFollows));
+}
+
 Identity local_identity(const AuthRoundConfig& round, const SocketAddress& local) {
     if (!round.id.any) return round.id;
     if (round.auth == AuthClass::kPubkey && !round.cert_chain.empty()) {
@@ -84,6 +91,7 @@ void IkeSa::send_auth_request() {
     if (!st) return fail("building AUTH: " + st.error().to_string());
     // EAP (§2.16) builds nothing here: IDi without AUTH asks for EAP.
     if (*st == AuthStatus::kFailed) return fail("local authentication refused to start");
+    mark_another_round(auth, 0, config_->local.size());
     for (auto& a : auth) p.push_back(std::move(a));
     if (!config_->vips.empty()) {
         ConfigPayload cp;
@@ -139,14 +147,17 @@ void IkeSa::handle_auth_response(const std::vector<Payload>& inner) {
             fail(std::string("building the next ") + local_auth_->name() + " message: " + bst.error().detail);
             return std::nullopt;
         }
+        mark_another_round(next, local_auth_->round_index, config_->local.size());
         send_request(Task{RequestKind::kIkeAuth, 0, {}}, ExchangeType::kIkeAuth, next, Outstanding{});
         return false;
     };
-    if (local_auth_->in_conversation()) {
+    if (local_auth_->in_conversation() || local_auth_->round_index > 0) {
+        // A running multi-message round, or a later RFC 4739 round (the
+        // responder proved itself in the first response).
         auto done = continue_local();
         if (!done || !*done) return;
-        LOG_INFO(kLog, "IKE_SA #%u: %s authentication of '%s' and the responder's AUTH verified", unique_id_,
-                 local_auth_->name(), my_id_.to_string().c_str());
+        LOG_INFO(kLog, "IKE_SA #%u: %s authentication of '%s' (round %zu) done", unique_id_, local_auth_->name(),
+                 my_id_.to_string().c_str(), local_auth_->round_index + 1);
     } else {
         const Payload* idr = nullptr;
         for (const auto& p : inner) if (p.payload_type() == PayloadType::kIdr) idr = &p;
@@ -163,6 +174,27 @@ void IkeSa::handle_auth_response(const std::vector<Payload>& inner) {
         LOG_INFO(kLog, "authentication of '%s' with %s successful", peer_id_.to_string().c_str(), remote_auth_->name());
         auto done = continue_local();
         if (!done || !*done) return;
+    }
+    // RFC 4739 §2: the next configured round, under its own identity (IDi').
+    if (const size_t next_round = local_auth_->round_index + 1; next_round < config_->local.size()) {
+        auto next = make_local_authenticator(config_->local[next_round]);
+        if (!next) return fail("authentication round " + std::to_string(next_round + 1) + ": " + next.error().detail);
+        local_auth_ = std::move(*next);
+        local_auth_->round_index = next_round;
+        my_id_ = local_identity(config_->local[next_round], path_.local);
+        std::vector<Payload> p;
+        p.push_back(make_id_payload(true, my_id_.to_payload()));
+        std::vector<Payload> auth;
+        auto st = local_auth_->build(auth_context(true), auth);
+        if (!st || *st == AuthStatus::kFailed) {
+            return fail("building round " + std::to_string(next_round + 1) + ": " + (st ? std::string("refused") : st.error().detail));
+        }
+        mark_another_round(auth, next_round, config_->local.size());
+        for (auto& a : auth) p.push_back(std::move(a));
+        LOG_INFO(kLog, "IKE_SA #%u: authentication round %zu of %zu as '%s' (RFC 4739)", unique_id_, next_round + 1,
+                 config_->local.size(), my_id_.to_string().c_str());
+        send_request(Task{RequestKind::kIkeAuth, 0, {}}, ExchangeType::kIkeAuth, p, Outstanding{});
+        return;
     }
     for (const auto& p : inner) {
         const ConfigPayload* cp = p.get<ConfigPayload>();
