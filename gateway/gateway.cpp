@@ -6,9 +6,6 @@
 
 #include "common/cmdline.h"
 #include "common/log.h"
-#ifdef LANYARD_WITH_XFRM
-#include "drivers/xfrm/xfrm_installer.h"
-#endif
 
 namespace lanyard::gateway {
 namespace {
@@ -99,18 +96,15 @@ Gateway::~Gateway() {
     if (timer_ != kNoTimer) loop_.cancel_timer(timer_);
 }
 
-Result<std::unique_ptr<Gateway>> Gateway::create(EventLoop& loop, GatewayOptions options, SwanctlConfig config) {
+Result<std::unique_ptr<Gateway>> Gateway::create(EventLoop& loop, GatewayOptions options, SwanctlConfig config,
+                                                 std::unique_ptr<ike::ChildSaInstaller> installer) {
     std::unique_ptr<Gateway> g(new Gateway(loop, std::move(options), std::move(config)));
-    if (g->options_.kernel == "xfrm") {
-#ifdef LANYARD_WITH_XFRM
-        auto x = drivers::make_xfrm_installer(SystemRandom::instance());
-        if (!x) return x.error();
-        g->installer_ = std::move(*x);
-#else
+    if (installer) {
+        g->installer_ = std::move(installer);
+    } else if (g->options_.kernel == "xfrm") {
         return make_error(ErrorCode::kUnsupported,
                           "--kernel xfrm is not in this build (drivers/xfrm needs libnl-xfrm-3 and LANYARD_WITH_XFRM); "
                           "use --kernel none");
-#endif
     } else {
         g->installer_ = std::make_unique<ike::RecordingChildSaInstaller>(SystemRandom::instance());
     }

@@ -41,7 +41,10 @@ std::string gateway_usage();
 
 class Gateway {
 public:
-    static Result<std::unique_ptr<Gateway>> create(EventLoop& loop, GatewayOptions options, SwanctlConfig config);
+    // installer: the kernel seam (main.cpp makes the XFRM one, which lives in
+    // the OS library); nullptr with --kernel none records only.
+    static Result<std::unique_ptr<Gateway>> create(EventLoop& loop, GatewayOptions options, SwanctlConfig config,
+                                                   std::unique_ptr<ike::ChildSaInstaller> installer = nullptr);
     ~Gateway();
     // Runs until a signal or, in initiator mode with exit_when_done, until done.
     // Returns the exit status.

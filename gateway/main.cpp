@@ -3,6 +3,9 @@
 
 #include "common/log.h"
 #include "gateway/gateway.h"
+#ifdef LANYARD_WITH_XFRM
+#include "drivers/xfrm/xfrm_installer.h"
+#endif
 
 using namespace lanyard;
 
@@ -32,7 +35,18 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "lanyard-gateway: %s\n", loop.error().to_string().c_str());
         return 1;
     }
-    auto gw = gateway::Gateway::create(**loop, *options, std::move(*config));
+    std::unique_ptr<ike::ChildSaInstaller> installer;
+#ifdef LANYARD_WITH_XFRM
+    if (options->kernel == "xfrm") {
+        auto x = drivers::make_xfrm_installer(SystemRandom::instance());
+        if (!x) {
+            std::fprintf(stderr, "lanyard-gateway: --kernel xfrm: %s\n", x.error().detail.c_str());
+            return 1;
+        }
+        installer = std::move(*x);
+    }
+#endif
+    auto gw = gateway::Gateway::create(**loop, *options, std::move(*config), std::move(installer));
     if (!gw) {
         std::fprintf(stderr, "lanyard-gateway: %s\n", gw.error().detail.c_str());
         return 1;
