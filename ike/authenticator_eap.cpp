@@ -6,6 +6,7 @@
 #include "methods/eap_authenticator.h"
 #include "methods/eap_config.h"
 #include "methods/eap_peer.h"
+#include "methods/eap_tls_server.h"
 
 namespace lanyard::ike {
 
@@ -213,6 +214,10 @@ private:
             return make_error(ErrorCode::kAuthFailed, "EAP-Success without a finished method");
         }
         method_ = *eap_->current_method();
+        if (auto bound = certificate_bound(*m); !bound) {
+            phase_ = Phase::kFailed;
+            return bound.error();
+        }
         if (a.keys_available && !a.keys.msk.empty()) {
             msk_ = std::move(a.keys.msk);
         } else if (eap_method_generates_keys(method_)) {
@@ -224,6 +229,22 @@ private:
         pending_eap_ = std::move(a.packet);
         phase_ = Phase::kAwaitAuth;
         return AuthStatus::kNeedMore;
+    }
+
+    // The CVE-2022-4967 class: an EAP-TLS client certificate proves only
+    // the identity it names. It must confirm the EAP identity, the one the
+    // user database was asked about (IDi unless eap_id asked for another).
+    Status certificate_bound(const eap::ServerMethod& m) const {
+        const auto* tls_method = dynamic_cast<const eap::EapTlsServer*>(&m);
+        if (tls_method == nullptr) return ok_status();
+        const auto certs = tls_method->peer_certificates();
+        if (certs.empty()) return make_error(ErrorCode::kAuthFailed, "EAP-TLS succeeded without a client certificate");
+        auto leaf = crypto::Certificate::from_der(certs.front().der);
+        if (!leaf) return make_error(ErrorCode::kAuthFailed, "EAP-TLS client certificate: " + leaf.error().detail);
+        auto eap_id = parse_identity(eap_->identity());
+        if (eap_id && identity_matches_certificate(*eap_id, *leaf)) return ok_status();
+        return make_error(ErrorCode::kAuthFailed, "EAP-TLS certificate '" + leaf->subject_text() +
+                                                      "' does not confirm the identity '" + eap_->identity() + "'");
     }
 
     Result<AuthStatus> check_auth(const AuthRoundContext& ctx, const std::vector<Payload>& in) {

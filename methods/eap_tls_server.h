@@ -44,6 +44,11 @@ public:
     bool resumed() const override;
 
     const TlsExchangeStats& exchange_stats() const { return exchange_.stats(); }
+    // The client's certificates, leaf first (IKEv2 binds the leaf to the
+    // EAP identity: the CVE-2022-4967 class).
+    std::vector<tls::PeerCertificate> peer_certificates() const {
+        return engine_ ? engine_->peer_certificates() : std::vector<tls::PeerCertificate>{};
+    }
 
 private:
     enum class Phase {

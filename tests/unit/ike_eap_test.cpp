@@ -369,3 +369,24 @@ TEST_CASE("eap_methods_for and eap_identity_of") {
     CHECK(eap_method_generates_keys(eap::Type::kMschapV2));
     CHECK_FALSE(eap_method_generates_keys(eap::Type::kMd5Challenge));
 }
+
+TEST_CASE("EAP-TLS: a valid certificate for another identity cannot authenticate this one (CVE-2022-4967 class)") {
+    EapSetup s;
+    s.method = "tls";
+    s.user = "alice@lanyard.test";  // IDi and EAP identity; the certificate says user@lanyard.test
+    s.client_cert = true;
+    EapPair t(s);
+    CHECK_FALSE(t.up());
+    CHECK(t.neither_up());
+}
+
+TEST_CASE("EAP-TLS: with eap_id = %any the certificate must confirm the EAP identity") {
+    EapSetup s;
+    s.method = "tls";
+    s.user = "user@lanyard.test";
+    s.server_eap_id = "%any";
+    s.peer_eap_identity = "alice@lanyard.test";
+    s.client_cert = true;
+    EapPair t(s);
+    CHECK_FALSE(t.up());
+}
