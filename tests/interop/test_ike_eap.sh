@@ -5,7 +5,9 @@
 # server certificate of the test PKI (make pki); charon's user proves
 # itself with EAP-MSCHAPv2, EAP-MD5 (both from swanctl secrets eap-*) or
 # EAP-TLS (client certificate). Negative cases: wrong password, an
-# eap_id the gateway does not accept.
+# eap_id the gateway does not accept. RFC 4739 rounds from charon; and
+# Lanyard to Lanyard (lanyard-gateway as EAP peer): MSCHAPv2, PEAP,
+# EAP-TLS, certificate then EAP-MD5.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/strongswan-charon.sh"
 lyd_init ike_eap
@@ -181,4 +183,100 @@ eap_rounds_case rfc4739_missing_round \
   "$(sec remote-1 "            auth = eap-md5")$(sec remote-2 "            auth = eap-mschapv2")" \
   "$(sec local "            auth = eap-md5
             id = carol")" "$EAP_SECRET" "requires 2 authentication rounds, peer completed 1"
+# Lanyard to Lanyard: lanyard-gateway as the EAP peer (initiator) against
+# lanyard-gateway as the EAP authenticator, for what charon cannot do
+# (PEAP) and the rest once more.
+# lanyard_case NAME GW_REMOTE_SECTIONS INIT_LOCAL_SECTIONS
+lanyard_case() {
+  local c=$1 gw_remote=$2 init_local=$3 out
+  lyd_case_begin "$c"
+  D=$LYD_WORK/$c
+  mkdir -p "$D/x509" "$D/x509ca" "$D/private" "$D/i/x509" "$D/i/x509ca" "$D/i/private"
+  cp "$PKI_DIR/server.pem" "$D/x509/"; cp "$PKI_DIR/server.key" "$D/private/"; cp "$PKI_DIR/ca.pem" "$D/x509ca/"
+  cp "$PKI_DIR/client.pem" "$D/i/x509/"; cp "$PKI_DIR/client.key" "$D/i/private/"; cp "$PKI_DIR/ca.pem" "$D/i/x509ca/"
+  net_pair "$c" || { not_ok "$c" "namespaces"; return; }
+  cat > "$D/gw.conf" <<CONF
+connections {
+    rw {
+        local_addrs = $G_ADDR
+        proposals = aes128-sha256-x25519
+        local {
+            auth = pubkey
+            certs = server.pem
+            id = server.lanyard.test
+        }
+$gw_remote
+        children {
+            net {
+                local_ts = 10.1.0.0/16
+                esp_proposals = aes128gcm16
+            }
+        }
+    }
+}
+secrets {
+    eap-carol {
+        id = carol
+        secret = "$EAP_SECRET"
+    }
+}
+CONF
+  cat > "$D/i/init.conf" <<CONF
+connections {
+    gw {
+        local_addrs = $C_ADDR
+        remote_addrs = $G_ADDR
+        proposals = aes128-sha256-x25519
+$init_local
+        remote {
+            auth = pubkey
+            id = server.lanyard.test
+        }
+        children {
+            net {
+                remote_ts = 10.1.0.0/16
+                esp_proposals = aes128gcm16
+            }
+        }
+    }
+}
+secrets {
+    eap-carol {
+        id = carol
+        secret = "$EAP_SECRET"
+    }
+}
+CONF
+  run_bg "$c-g" "$D/gw.log" "$GW" -c "$D/gw.conf" --listen "$G_ADDR" --kernel none -d > /dev/null
+  wait_for_log "$D/gw.log" 'listening on .*\(NAT-T\)' 5 || { not_ok "$c" "gateway: $(head -1 "$D/gw.log")"; return; }
+  out=$(lyd_exec "$c-c" 30 "$GW" -c "$D/i/init.conf" --listen "$C_ADDR" --kernel none --initiate gw/net --exit-when-done -d -f "$D/init.log")
+  if printf '%s' "$out" | grep -q '1 established, 0 failed' &&
+     grep -q "IKE_SA rw\[[0-9]*\] established" "$D/gw.log" &&
+     grep -q "CHILD_SA net{1} established" "$D/gw.log"; then
+    ok "$c"
+    echo "# $c: $(grep -m1 -o 'EAP method EAP-[A-Z0-9]* succeeded.*' "$D/gw.log")"
+  else
+    not_ok "$c" "$out $(grep -m1 -E 'failed|refused' "$D/init.log") gw: $(grep -m1 -E 'failed|refused' "$D/gw.log")"
+  fi
+  lyd_case_end "$c"
+  lyd_case_cleanup
+}
+
+lanyard_case lanyard_mschapv2 "$(sec remote "            auth = eap-mschapv2")" \
+  "$(sec local "            auth = eap-mschapv2
+            id = carol")"
+lanyard_case lanyard_peap "$(sec remote "            auth = eap-peap")" \
+  "$(sec local "            auth = eap-peap
+            id = carol")"
+lanyard_case lanyard_tls "$(sec remote "            auth = eap-tls")" \
+  "$(sec local "            auth = eap-tls
+            certs = client.pem
+            id = user@lanyard.test")"
+lanyard_case lanyard_pubkey_eap \
+  "$(sec remote-1 "            auth = pubkey
+            id = user@lanyard.test")$(sec remote-2 "            auth = eap-md5")" \
+  "$(sec local-1 "            auth = pubkey
+            certs = client.pem
+            id = user@lanyard.test")$(sec local-2 "            auth = eap-md5
+            id = carol")"
 lyd_finish
