@@ -25,7 +25,7 @@ else
 endif
 
 WARNINGS := -Wall -Wextra -Wshadow -Wswitch-enum -Wnon-virtual-dtor -Wformat=2 -Werror=return-type
-CPPFLAGS_COMMON := -I. -DLANYARD_TLS_BACKEND=\"$(TLS)\" -DLANYARD_TLS_$(TLS) $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
+CPPFLAGS_COMMON := -I. -DLANYARD_TLS_BACKEND=\"$(TLS)\" -DLANYARD_TLS_$(TLS) $(shell pkg-config --cflags libnl-genl-3.0 libnl-xfrm-3.0 2>/dev/null)
 CXXSTD := -std=c++20
 RELEASE_FLAGS := -O2 -g
 # GCC 12 reports -Wmaybe-uninitialized false positives inside std::variant
@@ -36,16 +36,16 @@ ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-s
 
 # Libraries the core needs besides TLS: hiredis for the shared TLS session store.
 CORE_LIBS := -lhiredis
-OS_LIBS := -lpcap $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+OS_LIBS := -lpcap $(shell pkg-config --libs libnl-genl-3.0 libnl-xfrm-3.0 2>/dev/null)
 
 # Every .cpp in these folders goes into the library, except main.cpp files,
 # which are programs. Folders that do not exist yet are simply empty.
 SRC_DIRS ?= common crypto tls tls/$(TLS) methods eapol radius ike \
-            drivers drivers/memory drivers/wired drivers/pcap drivers/nl80211 \
+            drivers drivers/memory drivers/wired drivers/pcap drivers/nl80211 drivers/xfrm \
             supplicant authenticator gateway tools/eapol_test
 LIB_SRCS := $(sort $(filter-out %/main.cpp,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.cpp))))
 # Sources that need libnl or libpcap: never linked into the unit tests.
-OS_SRCS := $(filter drivers/wired/% drivers/pcap/% drivers/nl80211/%,$(LIB_SRCS))
+OS_SRCS := $(filter drivers/wired/% drivers/pcap/% drivers/nl80211/% drivers/xfrm/%,$(LIB_SRCS))
 CORE_SRCS := $(filter-out $(OS_SRCS),$(LIB_SRCS))
 
 PROGRAMS := $(foreach p,supplicant:lanyard-supplicant authenticator:lanyard-authenticator \
@@ -68,7 +68,16 @@ UNIT_BIN := $(BUILD_ROOT)/bin/lanyard-unit-tests
 .PHONY: all test unit unit-mbedtls-bin asan fuzz deps demo clean pki interop bench-radius bench-ike
 .DEFAULT_GOAL := all
 
-all: $(PROGRAM_BINS) $(UNIT_BIN)
+# Check programs the VM suite runs (drivers/tools/<name>.cpp, each with its own main).
+CHECK_TOOLS := $(foreach t,nl80211_check nl80211_interop_check,$(if $(wildcard drivers/tools/$(t).cpp),$(t)))
+CHECK_BINS := $(CHECK_TOOLS:%=$(BUILD_ROOT)/bin/%)
+
+all: $(PROGRAM_BINS) $(UNIT_BIN) $(CHECK_BINS)
+
+.SECONDARY: $(CHECK_TOOLS:%=$(OBJ)/drivers/tools/%.o)
+$(BUILD_ROOT)/bin/%_check: $(OBJ)/drivers/tools/%_check.o $(OS_LIB) $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(RELEASE_FLAGS) -o $@ $< $(OS_LIB) $(CORE_LIB) $(OS_LIBS) $(TLS_LIBS) $(CORE_LIBS) -lpthread
 
 $(OBJ)/%.o: %.cpp
 	@mkdir -p $(dir $@)
