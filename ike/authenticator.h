@@ -82,7 +82,18 @@ public:
 
 // EAP rounds (ike/authenticator_eap.cpp).
 Result<std::unique_ptr<RemoteAuthenticator>> make_eap_remote(const AuthRoundConfig& config);
-Result<std::unique_ptr<LocalAuthenticator>> make_eap_local(const AuthRoundConfig& config);
+// eap_only (RFC 5998): the responder sent no AUTH of its own; only a
+// mutual, key-generating method (EAP-TLS, PEAP) may then succeed.
+Result<std::unique_ptr<LocalAuthenticator>> make_eap_local(const AuthRoundConfig& config, bool eap_only = false);
+// RFC 5998 EAP-only authentication: the side whose proof is the EAP method
+// and the AUTH from its MSK. Local: the responder sends no AUTH of its own
+// (its AUTH comes with the EAP round's end). Remote: the initiator accepts
+// a first response without AUTH.
+std::unique_ptr<LocalAuthenticator> make_eap_only_local();
+std::unique_ptr<RemoteAuthenticator> make_eap_only_remote();
+// Whether an EAP round may stand alone (every method it allows is mutual
+// and derives an MSK, RFC 5998 §4).
+bool eap_only_allowed(const AuthRoundConfig& eap_round);
 
 // Factories: psk and pubkey; EAP (issue 8) is kUnsupported for now.
 Result<std::unique_ptr<LocalAuthenticator>> make_local_authenticator(const AuthRoundConfig& config);

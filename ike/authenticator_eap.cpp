@@ -2,6 +2,8 @@
 // authenticator_eap.h for the message flow.
 #include "ike/authenticator_eap.h"
 
+#include <algorithm>
+
 #include "common/log.h"
 #include "methods/eap_authenticator.h"
 #include "methods/eap_config.h"
@@ -78,6 +80,9 @@ Result<Bytes> eap_auth_value(const AuthRoundContext& ctx, const SecretBytes& msk
     if (!octets) return octets.error();
     return psk_auth_value(ctx.octets.prf, msk.empty() ? ctx.octets.sk_p : msk.view(), *octets);
 }
+
+// RFC 5998 §4: methods that authenticate the server and derive an MSK.
+bool is_mutual(eap::Type t) { return t == eap::Type::kTls || t == eap::Type::kPeap; }
 
 std::string method_name(eap::Type t) { return std::string("EAP-") + eap::type_name(static_cast<uint8_t>(t)); }
 
@@ -274,7 +279,7 @@ private:
 // responder's certificate AUTH before the first EAP message reaches us.
 class EapLocal final : public LocalAuthenticator {
 public:
-    explicit EapLocal(const AuthRoundConfig& config) : config_(config) {}
+    EapLocal(const AuthRoundConfig& config, bool eap_only) : config_(config), eap_only_(eap_only) {}
 
     Result<AuthStatus> build(const AuthRoundContext& ctx, std::vector<Payload>& out) override {
         switch (phase_) {
@@ -377,6 +382,11 @@ private:
             return make_error(ErrorCode::kAuthFailed, "EAP-Success without a finished method");
         }
         method_ = *peer_->selected_method();
+        if (eap_only_ && !is_mutual(method_)) {
+            phase_ = Phase::kFailed;
+            return make_error(ErrorCode::kAuthFailed, "EAP-only authentication (RFC 5998) with " + method_name(method_) +
+                                                          ", which does not authenticate the server");
+        }
         if (a.keys_available && !a.keys.msk.empty()) {
             msk_ = std::move(a.keys.msk);
         } else if (eap_method_generates_keys(method_)) {
@@ -390,6 +400,7 @@ private:
     }
 
     AuthRoundConfig config_;
+    bool eap_only_ = false;
     eap::PeerEnvironment env_;
     std::unique_ptr<eap::EapPeer> peer_;
     Phase phase_ = Phase::kStart;
@@ -401,11 +412,44 @@ private:
 
 }  // namespace
 
-Result<std::unique_ptr<LocalAuthenticator>> make_eap_local(const AuthRoundConfig& config) {
+Result<std::unique_ptr<LocalAuthenticator>> make_eap_local(const AuthRoundConfig& config, bool eap_only) {
     if (!config.eap_peer) {
         return make_error(ErrorCode::kConfig, "auth = eap-" + config.eap_method + " but no EAP credentials were loaded");
     }
-    return std::unique_ptr<LocalAuthenticator>(new EapLocal(config));
+    return std::unique_ptr<LocalAuthenticator>(new EapLocal(config, eap_only));
+}
+
+namespace {
+
+class EapOnlyLocal final : public LocalAuthenticator {
+public:
+    Result<AuthStatus> build(const AuthRoundContext&, std::vector<Payload>&) override { return AuthStatus::kSuccess; }
+    Result<AuthStatus> process(const AuthRoundContext&, const std::vector<Payload>&) override { return AuthStatus::kSuccess; }
+    const char* name() const override { return "EAP-only (RFC 5998)"; }
+};
+
+class EapOnlyRemote final : public RemoteAuthenticator {
+public:
+    Result<AuthStatus> process(const AuthRoundContext&, const std::vector<Payload>& in) override {
+        // §4 of RFC 5998: no AUTH from the responder now; the EAP method
+        // authenticates it and its MSK AUTH closes the round.
+        if (find_auth(in) != nullptr) return make_error(ErrorCode::kProtocol, "AUTH in an EAP-only first response");
+        return AuthStatus::kSuccess;
+    }
+    Result<AuthStatus> build(const AuthRoundContext&, std::vector<Payload>&) override { return AuthStatus::kSuccess; }
+    const char* name() const override { return "EAP-only (RFC 5998), verified by the EAP method and its MSK"; }
+};
+
+}  // namespace
+
+std::unique_ptr<LocalAuthenticator> make_eap_only_local() { return std::make_unique<EapOnlyLocal>(); }
+std::unique_ptr<RemoteAuthenticator> make_eap_only_remote() { return std::make_unique<EapOnlyRemote>(); }
+
+bool eap_only_allowed(const AuthRoundConfig& eap_round) {
+    if (eap_round.auth != AuthClass::kEap) return false;
+    auto methods = eap_methods_for(eap_round.eap_method);
+    if (!methods || methods->empty()) return false;
+    return std::all_of(methods->begin(), methods->end(), is_mutual);
 }
 
 Result<std::unique_ptr<RemoteAuthenticator>> make_eap_remote(const AuthRoundConfig& config) {

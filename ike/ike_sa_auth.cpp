@@ -70,17 +70,25 @@ AuthRoundContext IkeSa::auth_context(bool we_sign) const {
 void IkeSa::send_auth_request() {
     if (config_->local.empty() || config_->remote.empty()) return fail("connection has no local/remote auth round");
     my_id_ = local_identity(config_->local[0], path_.local);
-    auto local = make_local_authenticator(config_->local[0]);
+    // RFC 5998: remote auth = eap-* on the initiator means the responder
+    // proves itself through the EAP method only (no AUTH of its own).
+    const bool eap_only = config_->local[0].auth == AuthClass::kEap && config_->remote[0].auth == AuthClass::kEap;
+    auto local = eap_only ? make_eap_local(config_->local[0], true) : make_local_authenticator(config_->local[0]);
     if (!local) return fail(local.error().to_string());
-    auto remote = make_remote_authenticator(config_->remote[0]);
-    if (!remote) return fail(remote.error().to_string());
+    if (eap_only) {
+        remote_auth_ = make_eap_only_remote();
+    } else {
+        auto remote = make_remote_authenticator(config_->remote[0]);
+        if (!remote) return fail(remote.error().to_string());
+        remote_auth_ = std::move(*remote);
+    }
     local_auth_ = std::move(*local);
-    remote_auth_ = std::move(*remote);
 
     std::vector<Payload> p;
     p.push_back(make_id_payload(true, my_id_.to_payload()));
     p.push_back(notify(NotifyType::kInitialContact));
     p.push_back(notify(NotifyType::kMultipleAuthSupported));  // RFC 4739 §3.1
+    if (config_->local[0].auth == AuthClass::kEap) p.push_back(notify(NotifyType::kEapOnlyAuthentication));  // RFC 5998 §4
     if (config_->remote[0].auth == AuthClass::kPubkey && config_->send_certreq) {
         auto cr = certreq_payload(config_->remote[0].trust.empty() ? env_.configs.trusted_cas() : config_->remote[0].trust);
         if (cr) p.push_back(std::move(*cr));
@@ -285,7 +293,27 @@ void IkeSa::handle_auth_request(const IkeHeader& header, const std::vector<Paylo
             return refuse(NotifyType::kAuthenticationFailed, "connection " + config_->name + " has no auth rounds");
         }
         my_id_ = local_identity(config_->local[0], path_.local);
-        auto local = make_local_authenticator(config_->local[0]);
+        // RFC 5998: local auth = eap-* on the responder means EAP-only
+        // authentication; the initiator must have offered it and the
+        // round's methods must be mutual and key-generating.
+        Result<std::unique_ptr<LocalAuthenticator>> local = make_error(ErrorCode::kInternal, "unset");
+        if (config_->local[0].auth == AuthClass::kEap) {
+            const bool offered = std::any_of(inner.begin(), inner.end(), [](const Payload& p) {
+                const NotifyPayload* n = p.get<NotifyPayload>();
+                return n != nullptr && n->is(NotifyType::kEapOnlyAuthentication);
+            });
+            if (!offered) {
+                return refuse(NotifyType::kAuthenticationFailed, "connection " + config_->name +
+                                                                     " uses EAP-only authentication, the initiator did not offer it (RFC 5998)");
+            }
+            if (!eap_only_allowed(config_->remote[0])) {
+                return refuse(NotifyType::kAuthenticationFailed, "connection " + config_->name +
+                                                                     ": EAP-only authentication needs EAP-TLS or PEAP (RFC 5998 §4)");
+            }
+            local = make_eap_only_local();
+        } else {
+            local = make_local_authenticator(config_->local[0]);
+        }
         auto remote = make_remote_authenticator(config_->remote[0]);
         if (!local || !remote) {
             return refuse(NotifyType::kAuthenticationFailed,

@@ -38,6 +38,11 @@ eap_case() {
 # eap_rounds_case NAME GW_REMOTE_SECTIONS CHARON_LOCAL_SECTIONS CHARON_SECRET EXPECT
 eap_rounds_case() {
   local c=$1 gw_remote=$2 sw_local=$3 sw_secret=$4 expect=$5 out
+  local gw_local=${GW_LOCAL:-$(sec local "            auth = pubkey
+            certs = server.pem
+            id = server.lanyard.test")}
+  local sw_remote=${SW_REMOTE:-$(sec remote "            auth = pubkey
+            id = server.lanyard.test")}
   lyd_case_begin "$c"
   if [ ! -f "$PKI_DIR/server.pem" ] || [ ! -f "$PKI_DIR/client.pem" ]; then
     not_ok "$c" "no server/client certificates in $PKI_DIR (run: make pki)"
@@ -52,11 +57,7 @@ connections {
     rw {
         local_addrs = $G_ADDR
         proposals = aes128-sha256-x25519
-        local {
-            auth = pubkey
-            certs = server.pem
-            id = server.lanyard.test
-        }
+$gw_local
 $gw_remote
         children {
             net {
@@ -89,10 +90,7 @@ connections {
         version = 2
         proposals = aes128-sha256-x25519
 $sw_local
-        remote {
-            auth = pubkey
-            id = server.lanyard.test
-        }
+$sw_remote
         children {
             net {
                 remote_ts = 10.1.0.0/16
@@ -116,7 +114,8 @@ CONF
     if printf '%s' "$out" | grep -q 'initiate completed successfully' &&
        printf '%s' "$out" | grep -q "authentication of 'server.lanyard.test' with .* successful" &&
        grep -q "IKE_SA rw\[[0-9]*\] established" "$D/gw.log" &&
-       grep -q "CHILD_SA net{1} established" "$D/gw.log"; then
+       grep -q "CHILD_SA net{1} established" "$D/gw.log" &&
+       { [ -z "${EXPECT_CHARON:-}" ] || printf '%s' "$out" | grep -q "$EXPECT_CHARON"; }; then
       ok "$c"
       echo "# $c: $(grep -m1 -o 'EAP method EAP-[A-Z0-9]* succeeded.*' "$D/gw.log")"
     else
@@ -161,6 +160,16 @@ eap_case eap_id_mismatch "            auth = eap-mschapv2
             eap_id = dave@example.org" \
   "            auth = eap-mschapv2
             eap_id = carol" "$EAP_SECRET" "does not match eap_id"
+# RFC 5998 EAP-only: EAP-TLS authenticates the gateway too (its local
+# round is auth = eap-tls); no certificate AUTH from the gateway.
+GW_LOCAL=$(sec local "            auth = eap-tls
+            certs = server.pem
+            id = server.lanyard.test") SW_REMOTE=$(sec remote "            auth = eap-tls
+            id = server.lanyard.test") EXPECT_CHARON="allow mutual EAP-only authentication" \
+eap_case eap_only_tls "            auth = eap-tls" \
+  "            auth = eap-tls
+            certs = client.pem
+            id = user@lanyard.test" "" ok
 # RFC 4739: two rounds from charon (local-1, local-2) against the
 # gateway's remote-1, remote-2.
 eap_rounds_case rfc4739_pubkey_eap \

@@ -390,3 +390,91 @@ TEST_CASE("EAP-TLS: with eap_id = %any the certificate must confirm the EAP iden
     EapPair t(s);
     CHECK_FALSE(t.up());
 }
+
+// ---- RFC 5998 EAP-only authentication ----
+
+namespace {
+
+// The responder's local round and the initiator's remote round become EAP.
+void make_eap_only(EapPair& t, const std::string& method) {
+    t.moon->local[0].auth = AuthClass::kEap;
+    t.moon->local[0].eap_method = method;
+    t.carol->remote[0].auth = AuthClass::kEap;
+    t.carol->remote[0].eap_method = method;
+}
+
+}  // namespace
+
+TEST_CASE("EAP-only (RFC 5998) with EAP-TLS: no responder AUTH until the MSK AUTH") {
+    EapSetup s;
+    s.method = "tls";
+    s.user = "user@lanyard.test";
+    s.client_cert = true;
+    EapPair t(s);
+    make_eap_only(t, "tls");
+    CHECK(t.up());
+}
+
+TEST_CASE("EAP-only (RFC 5998) with PEAP") {
+    EapSetup s;
+    s.method = "peap";
+    EapPair t(s);
+    make_eap_only(t, "peap");
+    CHECK(t.up());
+}
+
+TEST_CASE("EAP-only is refused for EAP-MSCHAPv2 (does not authenticate the server)") {
+    EapPair t(EapSetup{});
+    make_eap_only(t, "mschapv2");
+    CHECK_FALSE(t.up());
+    CHECK(t.neither_up());
+}
+
+TEST_CASE("a responder configured for EAP-only refuses an initiator that did not offer it") {
+    EapSetup s;
+    s.method = "tls";
+    s.user = "user@lanyard.test";
+    s.client_cert = true;
+    EapPair t(s);
+    t.moon->local[0].auth = AuthClass::kEap;  // responder EAP-only, initiator expects a certificate AUTH
+    t.moon->local[0].eap_method = "tls";
+    t.carol->local[0].auth = AuthClass::kPubkey;  // no EAP at all: no EAP_ONLY_AUTHENTICATION notify
+    t.carol->local[0].cert_chain = {cert("client.pem")};
+    t.carol->local[0].private_key = key("client.key");
+    CHECK_FALSE(t.up());
+    CHECK(t.neither_up());
+}
+
+TEST_CASE("initiator in EAP-only mode refuses a method that does not authenticate the server") {
+    EapPair t(EapSetup{});  // MSCHAPv2 on both sides
+    auto local = make_eap_local(t.carol->local[0], true).value();
+    auto remote = make_remote_authenticator(t.moon->remote[0]).value();
+    Direct d;
+    std::vector<Payload> to_r;
+    (void)local->build(d.ctx, to_r);
+    bool refused = false;
+    for (int n = 0; n < 10 && !refused; ++n) {
+        auto rs = remote->process(d.ctx, to_r);
+        REQUIRE(rs.ok());
+        std::vector<Payload> to_i;
+        (void)remote->build(d.ctx, to_i);
+        auto ls = local->process(d.ctx, to_i);
+        if (!ls.ok()) refused = true;
+        to_r.clear();
+        (void)local->build(d.ctx, to_r);
+    }
+    CHECK(refused);
+}
+
+TEST_CASE("eap_only_allowed: only mutual key-generating methods") {
+    AuthRoundConfig r;
+    r.auth = AuthClass::kEap;
+    r.eap_method = "tls";
+    CHECK(eap_only_allowed(r));
+    r.eap_method = "peap";
+    CHECK(eap_only_allowed(r));
+    r.eap_method = "mschapv2";
+    CHECK_FALSE(eap_only_allowed(r));
+    r.eap_method = "dynamic";
+    CHECK_FALSE(eap_only_allowed(r));
+}
