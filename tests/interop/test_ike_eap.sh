@@ -3,7 +3,7 @@
 # initiator with its eap-* plugins against lanyard-gateway as the EAP
 # authenticator (--kernel none). The gateway proves itself with the RSA
 # server certificate of the test PKI (make pki); charon's user proves
-# itself with EAP-MSCHAPv2, EAP-MD5 (both from swanctl secrets eap-*) or
+# itself with EAP-MSCHAPv2, EAP-MD5, EAP-GTC (from swanctl secrets eap-*) or
 # EAP-TLS (client certificate). Negative cases: wrong password, an
 # eap_id the gateway does not accept. RFC 4739 rounds from charon; and
 # Lanyard to Lanyard (lanyard-gateway as EAP peer): MSCHAPv2, PEAP,
@@ -140,6 +140,9 @@ eap_case eap_mschapv2 "            auth = eap-mschapv2" \
             id = carol" "$EAP_SECRET" ok
 eap_case eap_md5 "            auth = eap-md5" \
   "            auth = eap-md5
+            id = carol" "$EAP_SECRET" ok
+eap_case eap_gtc "            auth = eap-gtc" \
+  "            auth = eap-gtc
             id = carol" "$EAP_SECRET" ok
 eap_case eap_tls "            auth = eap-tls" \
   "            auth = eap-tls
