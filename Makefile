@@ -25,7 +25,7 @@ else
 endif
 
 WARNINGS := -Wall -Wextra -Wshadow -Wswitch-enum -Wnon-virtual-dtor -Wformat=2 -Werror=return-type
-CPPFLAGS_COMMON := -I. -DLANYARD_TLS_BACKEND=\"$(TLS)\" -DLANYARD_TLS_$(TLS) $(shell pkg-config --cflags libnl-genl-3.0 libnl-xfrm-3.0 2>/dev/null)
+CPPFLAGS_COMMON := -I. -DLANYARD_TLS_BACKEND=\"$(TLS)\" -DLANYARD_TLS_$(TLS) -DLANYARD_WITH_XFRM $(shell pkg-config --cflags libnl-genl-3.0 libnl-xfrm-3.0 2>/dev/null)
 CXXSTD := -std=c++20
 RELEASE_FLAGS := -O2 -g
 # GCC 12 reports -Wmaybe-uninitialized false positives inside std::variant
@@ -133,6 +133,11 @@ interop: all pki
 # Side by side with the reference servers, one run; writes $(BUILD_ROOT)/bench/radius.md.
 bench-radius: all pki
 	tests/bench/bench-radius.sh $(BUILD_ROOT)/bin $(PKI_DIR)
+
+# IKE_SA setup rate and memory per IKE_SA, lanyard-gateway against charon
+# as responders with the same initiator load (root: namespaces).
+bench-ike: all
+	BUILD_ROOT=$(BUILD_ROOT) tests/interop/strongswan-bench-ike.sh $(or $(IKE_COUNT),1000) $(or $(IKE_CONCURRENCY),16)
 
 # ---- sanitizers -----------------------------------------------------------
 ASAN_ROOT ?= build/asan
