@@ -132,7 +132,8 @@ WifiApPolicy ap_policy(const std::string& extra = "") {
 }
 
 struct Harness {
-    explicit Harness(const std::string& network, uint32_t station_akm = eapol::kAkm8021x) {
+    explicit Harness(const std::string& network, uint32_t station_akm = eapol::kAkm8021x,
+                     const std::string& ap_extra = "") {
         auto loaded = parse_wpa_config(network, "wifi.conf");
         REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error().detail));
         config = loaded->config;
@@ -175,7 +176,7 @@ struct Harness {
         env.tls = server_tls.get();
         authenticator = std::make_unique<Authenticator>(*loop, link.b(), env, AuthenticatorSettings{});
         authenticator->set_event_sink([this](const std::string& e) { ap_events.push_back(e); });
-        policy = ap_policy();
+        policy = ap_policy(ap_extra);
         air = std::make_unique<FakeLink>(*loop, link.b(), link.a(), policy.rsn_element);
         WifiApDriverHooks hooks;
         hooks.station_rsn_element = [this](const MacAddress&) -> std::optional<Bytes> {
@@ -363,6 +364,21 @@ TEST_CASE("wifi: a group rekey installs a new GTK under the other key ID on the 
     CHECK(sta_gtk->key_index != first_id);
     CHECK(equal_bytes(sta_gtk->key.view(), ap_gtk->key.view()));
     CHECK(h.session->state() == WifiState::kCompleted);
+}
+
+TEST_CASE("wifi: WPA-EAP-SHA256 (AKM 00-0F-AC:5) on both sides completes with the SHA-256 key hierarchy") {
+    Harness h(network_text(tls_lines()), eapol::kAkm8021xSha256, "wpa_key_mgmt=WPA-EAP-SHA256\n");
+    h.session->start();
+    h.settle();
+    CHECK(h.session->state() == WifiState::kCompleted);
+    CHECK(h.link.b().port_state(h.sta()) == PortState::kAuthorized);
+    const KeyInstallRequest* sta_ptk = h.last_key(h.link.a(), KeyKind::kPairwise);
+    const KeyInstallRequest* ap_ptk = h.last_key(h.link.b(), KeyKind::kPairwise);
+    REQUIRE(sta_ptk != nullptr);
+    REQUIRE(ap_ptk != nullptr);
+    CHECK(equal_bytes(sta_ptk->key.view(), ap_ptk->key.view()));
+    CHECK(has_line(wifi_status_text(*h.session, false), "key_mgmt=WPA2-EAP-SHA256"));
+    REQUIRE(h.pmksa.size() == 1);
 }
 
 TEST_CASE("wifi: a station whose AKM the AP does not offer is deauthenticated without EAP") {

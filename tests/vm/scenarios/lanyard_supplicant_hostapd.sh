@@ -5,7 +5,8 @@
 #  - tls:  EAP-TLS; no data before; 4-way handshake on both sides; wpa_cli
 #          STATUS fields; data both ways; two group rekeys with data after
 #          them; the AP sees the station leave when lanyard-supplicant stops
-#  - peap: PEAP-MSCHAPv2 against a fresh hostapd, connected, data.
+#  - peap: PEAP-MSCHAPv2 against a fresh hostapd, connected, data
+#  - sha256: EAP-TLS with WPA-EAP-SHA256 (AKM 00-0F-AC:5) on both sides.
 source "$LANYARD_ROOT/tests/vm/vm-lib.sh"
 vm_init lanyard_supplicant_hostapd
 SUPP=$LYD_BIN/lanyard-supplicant
@@ -79,10 +80,25 @@ vm_write_hostapd_wpa2_eap "$w/hapd-peap.conf" wlan0 "$w/hapd2" "$w/eap_user"
 vm_write_wpas_wpa2_eap "$w/peap.conf" "$w/ctrl2" PEAP
 vm_start_hostapd $c-ap "$w/hapd-peap.conf" "$w/hapd-peap.log" ||
   { not_ok $t-ap "hostapd did not start"; vm_finish; }
+hapd2=$LYD_LAST_PID
 start_supp $t "$w/peap.conf" "$w/peap.log" || { not_ok $t "lanyard-supplicant did not start"; vm_finish; }
 if vm_check_connected $t "$w/hapd-peap.log" "$w/peap.log"; then
   grep -Eq 'CTRL-EVENT-EAP-METHOD .*\(PEAP\) selected' "$w/peap.log" && ok $t-method ||
     not_ok $t-method "no PEAP selected in the log"
+  check_data $t
+fi
+vm_stop "$LSUPP_PID"
+vm_stop "$hapd2"
+
+# ---- WPA-EAP-SHA256 ----
+t=$c-sha256
+vm_write_hostapd_wpa2_eap "$w/hapd-sha.conf" wlan0 "$w/hapd3" "$w/eap_user" wpa_key_mgmt=WPA-EAP-SHA256
+vm_write_wpas_wpa2_eap "$w/sha.conf" "$w/ctrl3" TLS key_mgmt=WPA-EAP-SHA256
+vm_start_hostapd $c-ap "$w/hapd-sha.conf" "$w/hapd-sha.log" || { not_ok $t-ap "hostapd did not start"; vm_finish; }
+start_supp $t "$w/sha.conf" "$w/sha.log" || { not_ok $t "lanyard-supplicant did not start"; vm_finish; }
+if vm_check_connected $t "$w/hapd-sha.log" "$w/sha.log"; then
+  st=$(lyd_exec $c-sta 5 "$REF_WPA_CLI" -p "$w/ctrl3" -i wlan1 status 2>&1)
+  grep -qx 'key_mgmt=WPA2-EAP-SHA256' <<< "$st" && ok $t-key-mgmt || not_ok $t-key-mgmt "STATUS: $(grep key_mgmt <<< "$st")"
   check_data $t
 fi
 vm_finish
