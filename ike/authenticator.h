@@ -95,7 +95,8 @@ std::unique_ptr<RemoteAuthenticator> make_eap_only_remote();
 // and derives an MSK, RFC 5998 §4).
 bool eap_only_allowed(const AuthRoundConfig& eap_round);
 
-// Factories: psk and pubkey; EAP (issue 8) is kUnsupported for now.
+// Factories: psk, pubkey and EAP (ike/authenticator_eap.cpp: the
+// initiator as EAP peer, the responder as EAP authenticator).
 Result<std::unique_ptr<LocalAuthenticator>> make_local_authenticator(const AuthRoundConfig& config);
 Result<std::unique_ptr<RemoteAuthenticator>> make_remote_authenticator(const AuthRoundConfig& config);
 std::unique_ptr<LocalAuthenticator> make_pubkey_local(const AuthRoundConfig& config);

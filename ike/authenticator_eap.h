@@ -1,5 +1,7 @@
-// EAP in IKE_AUTH (RFC 7296 §2.16), the responder as EAP authenticator:
-// a RemoteAuthenticator that drives the shared eap::EapAuthenticator.
+// EAP in IKE_AUTH (RFC 7296 §2.16) through the shared engine: the
+// responder as EAP authenticator (a RemoteAuthenticator driving
+// eap::EapAuthenticator) and the initiator as EAP peer (a
+// LocalAuthenticator driving eap::EapPeer); factories in authenticator.h.
 //
 //   request 1  IDi, [no AUTH]         -> IDr, [CERT], AUTH, EAP(Request)
 //   request k  EAP(Response)          -> EAP(Request | Success | Failure)
@@ -10,7 +12,10 @@
 // MSK as the shared secret of §2.15 when the method derives one, SK_pi /
 // SK_pr otherwise (§2.16). A key-generating method that ends without an
 // MSK, and an AUTH before EAP-Success, are refused (the CVE-2021-45079
-// class). The number of EAP messages per round is bounded.
+// class), on both sides. An EAP-TLS client certificate must confirm the
+// EAP identity (the CVE-2022-4967 class). The number of EAP messages per
+// round is bounded. RFC 5998 EAP-only authentication (no responder AUTH
+// until the MSK AUTH) is allowed only for EAP-TLS and PEAP.
 #pragma once
 
 #include <string>

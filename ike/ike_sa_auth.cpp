@@ -1,5 +1,6 @@
-// IKE_AUTH, both roles (RFC 7296 §1.2, §2.15): identities, one
-// authentication round per side through the pluggable authenticators,
+// IKE_AUTH, both roles (RFC 7296 §1.2, §2.15): identities, the
+// authentication rounds through the pluggable authenticators (several
+// messages for EAP, §2.16; several rounds, RFC 4739; EAP-only, RFC 5998),
 // the configuration payload (§2.19, §3.15) and the first CHILD_SA, or none
 // (RFC 6023 childless IKE_SA).
 #include <algorithm>
@@ -382,6 +383,16 @@ void IkeSa::handle_auth_request(const IkeHeader& header, const std::vector<Paylo
         return p.payload_type() == PayloadType::kAuth;
     });
     if (another && !had_auth) return refuse(NotifyType::kInvalidSyntax, "ANOTHER_AUTH_FOLLOWS without AUTH");
+    // §3.1: only after the initiator announced MULTIPLE_AUTH_SUPPORTED in
+    // its first IKE_AUTH request.
+    const std::vector<Payload>& opening = first ? inner : remote_auth_->opening_request;
+    const bool announced = std::any_of(opening.begin(), opening.end(), [](const Payload& p) {
+        const NotifyPayload* n = p.get<NotifyPayload>();
+        return n != nullptr && n->is(NotifyType::kMultipleAuthSupported);
+    });
+    if (another && !announced) {
+        return refuse(NotifyType::kInvalidSyntax, "ANOTHER_AUTH_FOLLOWS without MULTIPLE_AUTH_SUPPORTED (RFC 4739 §3.1)");
+    }
     if (another) {
         if (round + 1 >= config_->remote.size()) {
             return refuse(NotifyType::kAuthenticationFailed, "peer announced authentication round " + std::to_string(round + 2) +
