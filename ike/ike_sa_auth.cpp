@@ -70,6 +70,15 @@ AuthRoundContext IkeSa::auth_context(bool we_sign) const {
 
 void IkeSa::send_auth_request() {
     if (config_->local.empty() || config_->remote.empty()) return fail("connection has no local/remote auth round");
+    if (config_->local.size() > 1) {
+        // RFC 4739 §3.1: more than one round only when the responder
+        // announced MULTIPLE_AUTH_SUPPORTED in its IKE_SA_INIT response.
+        auto init = parse_message(init_response_);
+        if (!init || init->find_notify(NotifyType::kMultipleAuthSupported) == nullptr) {
+            return fail("connection " + config_->name + " has " + std::to_string(config_->local.size()) +
+                        " authentication rounds, the responder did not announce MULTIPLE_AUTH_SUPPORTED (RFC 4739)");
+        }
+    }
     my_id_ = local_identity(config_->local[0], path_.local);
     // RFC 5998: remote auth = eap-* on the initiator means the responder
     // proves itself through the EAP method only (no AUTH of its own).

@@ -148,3 +148,25 @@ TEST_CASE("RFC 4739: IDi' of the second round must match remote-2's id") {
     CHECK_FALSE(t.up());
     CHECK(t.neither_up());
 }
+
+TEST_CASE("RFC 4739 §3.1: no second round when the responder did not announce MULTIPLE_AUTH_SUPPORTED") {
+    Rounds t({pubkey_local("user@lanyard.test", "client.pem", "client.key"), eap_local("mschapv2", "carol", "pw-2")},
+             {pubkey_remote("user@lanyard.test"), eap_remote("mschapv2", "carol", "pw-2")});
+    int auth_requests = 0;
+    t.pair.tap = [&](bool from_initiator, OutgoingDatagram& d) {
+        auto msg = parse_message(d.data);
+        REQUIRE(msg.ok());
+        if (from_initiator && msg->header.exchange == ExchangeType::kIkeAuth) ++auth_requests;
+        if (!from_initiator && msg->header.exchange == ExchangeType::kIkeSaInit) {
+            std::erase_if(msg->payloads, [](const Payload& p) {
+                const NotifyPayload* n = p.get<NotifyPayload>();
+                return n != nullptr && n->is(NotifyType::kMultipleAuthSupported);
+            });
+            d.data = build_message(msg->header, msg->payloads).value();
+        }
+        return true;
+    };
+    CHECK_FALSE(t.up());
+    CHECK(auth_requests == 0);
+    CHECK(t.neither_up());
+}
