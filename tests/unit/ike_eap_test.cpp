@@ -478,3 +478,19 @@ TEST_CASE("eap_only_allowed: only mutual key-generating methods") {
     r.eap_method = "dynamic";
     CHECK_FALSE(eap_only_allowed(r));
 }
+
+TEST_CASE("the initiator checks the gateway's certificate before it answers EAP") {
+    EapPair t(EapSetup{});
+    // The gateway proves itself with a certificate from an untrusted CA.
+    t.moon->local[0].cert_chain = {cert("other-server.pem")};
+    t.moon->local[0].private_key = key("other-server.key");
+    int initiator_auth_requests = 0;
+    t.pair.tap = [&](bool from_initiator, OutgoingDatagram& d) {
+        auto msg = parse_message(d.data);
+        if (from_initiator && msg.ok() && msg->header.exchange == ExchangeType::kIkeAuth) ++initiator_auth_requests;
+        return true;
+    };
+    CHECK_FALSE(t.up());
+    CHECK(initiator_auth_requests == 1);  // the first IKE_AUTH only: no EAP-Response ever left
+    CHECK(t.neither_up());
+}
