@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 
 #include "common/cmdline.h"
 #include "common/log.h"
@@ -298,9 +299,25 @@ std::string Gateway::status_report() {
 }
 
 int Gateway::run() {
-    auto stop = [this](int signo) {
+    // The first SIGINT/SIGTERM deletes every IKE_SA (an INFORMATIONAL with
+    // DELETE, RFC 7296 §1.4.1; their CHILD_SAs leave the kernel and the peer
+    // removes its side) and stops when they are gone or after 1 s; a second
+    // signal stops at once.
+    auto stopping = std::make_shared<bool>(false);
+    auto stop = [this, stopping](int signo) {
         LOG_INFO(kLog, "signal %d: shutting down", signo);
-        loop_.stop();
+        if (*stopping || manager_->count() == 0) {
+            loop_.stop();
+            return;
+        }
+        *stopping = true;
+        for (ike::IkeSa* sa : manager_->all()) manager_->with_sa(sa, [](ike::IkeSa& s) { s.delete_ike(); });
+        flush();
+        for (int k = 1; k <= 20; ++k) {
+            loop_.add_timer(Duration(50 * k), [this, k] {
+                if (manager_->count() == 0 || k == 20) loop_.stop();
+            });
+        }
     };
     (void)loop_.add_signal(SIGINT, stop);
     (void)loop_.add_signal(SIGTERM, stop);

@@ -4,12 +4,15 @@
 #include <linux/xfrm.h>
 #include <netinet/in.h>
 #include <netlink/netlink.h>
+#include <netlink/xfrm/lifetime.h>
 #include <netlink/xfrm/sa.h>
 #include <netlink/xfrm/selector.h>
 #include <netlink/xfrm/sp.h>
 #include <netlink/xfrm/template.h>
 
+#include <map>
 #include <string>
+#include <vector>
 
 #include "common/log.h"
 #include "ike/transforms.h"
@@ -42,10 +45,51 @@ int prefix_of(const Bytes& start, const Bytes& end) {
     return static_cast<int>(len);
 }
 
+// Lifetimes the kernel enforces on SAs: all limits "infinite" (XFRM_INF, as
+// `ip xfrm` sets them). Left at zero, the kernel would expire the SA at its
+// first packet (hard_packet_limit 0). IKE rekeys by its own timers.
+xfrmnl_ltime_cfg* make_infinite_lifetime() {
+    xfrmnl_ltime_cfg* l = xfrmnl_ltime_cfg_alloc();
+    if (l == nullptr) return nullptr;
+    xfrmnl_ltime_cfg_set_soft_bytelimit(l, XFRM_INF);
+    xfrmnl_ltime_cfg_set_hard_bytelimit(l, XFRM_INF);
+    xfrmnl_ltime_cfg_set_soft_packetlimit(l, XFRM_INF);
+    xfrmnl_ltime_cfg_set_hard_packetlimit(l, XFRM_INF);
+    return l;
+}
+
+// One policy: its selector and direction (what XFRM_MSG_DELPOLICY needs).
+struct PolicyKey {
+    Bytes src;
+    Bytes dst;
+    int src_prefix = 0;
+    int dst_prefix = 0;
+    uint8_t proto = 0;
+    int dir = 0;
+    auto operator<=>(const PolicyKey&) const = default;
+};
+
+// What one install() put into the kernel, so remove() and the destructor
+// can take exactly that out again.
+struct Installed {
+    Bytes in_dst;   // our address: inbound SA's destination
+    Bytes out_dst;  // the peer's address
+    uint32_t spi_in = 0;
+    uint32_t spi_out = 0;
+    bool in_added = false;
+    bool out_added = false;
+    std::vector<PolicyKey> policies;
+};
+
 class XfrmInstaller final : public ike::ChildSaInstaller {
 public:
     XfrmInstaller(nl_sock* sock, RandomSource& random) : sock_(sock), random_(random) {}
-    ~XfrmInstaller() override { nl_socket_free(sock_); }
+    // Stopping the daemon takes its CHILD_SAs out of the kernel (as charon
+    // does at shutdown): no ESP SA or policy outlives the IKE_SA state.
+    ~XfrmInstaller() override {
+        while (!installed_.empty()) uninstall(installed_.begin()->second, installed_.begin()->first);
+        nl_socket_free(sock_);
+    }
 
     Result<uint32_t> allocate_spi() override {
         // libnl has no XFRM_MSG_ALLOCSPI; a random SPI that clashes makes
@@ -60,39 +104,109 @@ public:
         // Inbound: peer -> us with spi_in; outbound: us -> peer with spi_out.
         // §2.17: encr_i/integ_i protect what the exchange initiator sends.
         const bool out_is_i = c.we_initiated_exchange;
-        LANYARD_TRY(add_sa(c, false, reqid, out_is_i ? c.keys.encr_r : c.keys.encr_i, out_is_i ? c.keys.integ_r : c.keys.integ_i));
-        LANYARD_TRY(add_sa(c, true, reqid, out_is_i ? c.keys.encr_i : c.keys.encr_r, out_is_i ? c.keys.integ_i : c.keys.integ_r));
-        for (const auto& l : c.ts_local) {
-            for (const auto& r : c.ts_remote) {
-                LANYARD_TRY(add_policy(c, l, r, XFRM_POLICY_OUT, reqid));
-                LANYARD_TRY(add_policy(c, l, r, XFRM_POLICY_IN, reqid));
-                LANYARD_TRY(add_policy(c, l, r, XFRM_POLICY_FWD, reqid));
+        Installed rec;
+        rec.in_dst = c.local_address;
+        rec.out_dst = c.remote_address;
+        rec.spi_in = c.spi_in;
+        rec.spi_out = c.spi_out;
+        Status st = add_sa(c, false, reqid, out_is_i ? c.keys.encr_r : c.keys.encr_i, out_is_i ? c.keys.integ_r : c.keys.integ_i);
+        rec.in_added = st.ok();
+        if (st) {
+            st = add_sa(c, true, reqid, out_is_i ? c.keys.encr_i : c.keys.encr_r, out_is_i ? c.keys.integ_i : c.keys.integ_r);
+            rec.out_added = st.ok();
+        }
+        for (size_t li = 0; st && li < c.ts_local.size(); ++li) {
+            for (size_t ri = 0; st && ri < c.ts_remote.size(); ++ri) {
+                for (int dir : {XFRM_POLICY_OUT, XFRM_POLICY_IN, XFRM_POLICY_FWD}) {
+                    auto key = add_policy(c, c.ts_local[li], c.ts_remote[ri], dir, reqid);
+                    if (!key) {
+                        st = key.error();
+                        break;
+                    }
+                    ++policy_refs_[*key];
+                    rec.policies.push_back(std::move(*key));
+                }
             }
         }
+        if (!st) {
+            uninstall(rec, 0);  // nothing half-installed stays behind
+            return st;
+        }
+        installed_[c.spi_in] = std::move(rec);
         LOG_INFO(kLog, "installed CHILD_SA %08x_i %08x_o (reqid %u)", c.spi_in, c.spi_out, reqid);
         return ok_status();
     }
 
     void remove(const ike::ChildSa& c) override {
-        for (bool out : {false, true}) {
-            xfrmnl_sa* sa = xfrmnl_sa_alloc();
-            nl_addr* dst = make_addr(out ? c.remote_address : c.local_address);
-            xfrmnl_sa_set_daddr(sa, dst);
-            xfrmnl_sa_set_spi(sa, out ? c.spi_out : c.spi_in);
-            xfrmnl_sa_set_proto(sa, IPPROTO_ESP);
-            const int rc = xfrmnl_sa_delete(sock_, sa, 0);
-            if (rc < 0) LOG_DEBUG(kLog, "deleting SA %08x: %s", out ? c.spi_out : c.spi_in, nl_geterror(rc));
-            nl_addr_put(dst);
-            xfrmnl_sa_put(sa);
+        auto it = installed_.find(c.spi_in);
+        if (it == installed_.end()) {
+            LOG_DEBUG(kLog, "remove: CHILD_SA %08x_i was not installed by us", c.spi_in);
+            return;
         }
-        // Policies of a CHILD_SA that was rekeyed stay with its successor
-        // (same selectors, same reqid would be needed); removing them here
-        // would cut the successor's traffic, so only SAs are deleted.
+        uninstall(it->second, c.spi_in);
     }
 
     const char* name() const override { return "xfrm"; }
 
 private:
+    // Deletes the SAs of rec and drops its policy references; a policy goes
+    // when no CHILD_SA uses it any more (a rekeyed CHILD_SA's successor
+    // shares its selectors and keeps them). Erases rec from installed_ when
+    // it is in there under key.
+    void uninstall(const Installed& rec, uint32_t key) {
+        if (rec.in_added) delete_sa(rec.in_dst, rec.spi_in);
+        if (rec.out_added) delete_sa(rec.out_dst, rec.spi_out);
+        for (const auto& p : rec.policies) {
+            auto ref = policy_refs_.find(p);
+            if (ref == policy_refs_.end()) continue;
+            if (--ref->second == 0) {
+                delete_policy(p);
+                policy_refs_.erase(ref);
+            }
+        }
+        LOG_INFO(kLog, "removed CHILD_SA %08x_i %08x_o", rec.spi_in, rec.spi_out);
+        auto it = installed_.find(key);
+        if (it != installed_.end() && &it->second == &rec) installed_.erase(it);
+    }
+
+    void delete_sa(const Bytes& daddr, uint32_t spi) {
+        xfrmnl_sa* sa = xfrmnl_sa_alloc();
+        nl_addr* dst = make_addr(daddr);
+        xfrmnl_sa_set_daddr(sa, dst);
+        xfrmnl_sa_set_spi(sa, spi);
+        xfrmnl_sa_set_proto(sa, IPPROTO_ESP);
+        const int rc = xfrmnl_sa_delete(sock_, sa, 0);
+        if (rc < 0) LOG_WARN(kLog, "deleting SA %08x: %s", spi, nl_geterror(rc));
+        nl_addr_put(dst);
+        xfrmnl_sa_put(sa);
+    }
+
+    void delete_policy(const PolicyKey& p) {
+        xfrmnl_sel* sel = make_selector(p);
+        xfrmnl_sp* sp = xfrmnl_sp_alloc();
+        xfrmnl_sp_set_sel(sp, sel);
+        xfrmnl_sp_set_dir(sp, static_cast<unsigned>(p.dir));
+        const int rc = xfrmnl_sp_delete(sock_, sp, 0);
+        if (rc < 0) LOG_WARN(kLog, "deleting policy (dir %d): %s", p.dir, nl_geterror(rc));
+        xfrmnl_sp_put(sp);
+        xfrmnl_sel_put(sel);
+    }
+
+    static xfrmnl_sel* make_selector(const PolicyKey& p) {
+        xfrmnl_sel* sel = xfrmnl_sel_alloc();
+        nl_addr* s = make_addr(p.src, p.src_prefix);
+        nl_addr* d = make_addr(p.dst, p.dst_prefix);
+        xfrmnl_sel_set_saddr(sel, s);
+        xfrmnl_sel_set_daddr(sel, d);
+        xfrmnl_sel_set_prefixlen_s(sel, static_cast<unsigned>(p.src_prefix));
+        xfrmnl_sel_set_prefixlen_d(sel, static_cast<unsigned>(p.dst_prefix));
+        xfrmnl_sel_set_family(sel, p.src.size() == 4 ? AF_INET : AF_INET6);
+        xfrmnl_sel_set_proto(sel, p.proto);
+        nl_addr_put(s);
+        nl_addr_put(d);
+        return sel;
+    }
+
     Status add_sa(const ike::ChildSa& c, bool out, uint32_t reqid, const SecretBytes& encr, const SecretBytes& integ) {
         xfrmnl_sa* sa = xfrmnl_sa_alloc();
         nl_addr* src = make_addr(out ? c.local_address : c.remote_address);
@@ -105,6 +219,11 @@ private:
         xfrmnl_sa_set_mode(sa, c.transport_mode ? XFRM_MODE_TRANSPORT : XFRM_MODE_TUNNEL);
         xfrmnl_sa_set_reqid(sa, reqid);
         xfrmnl_sa_set_replay_window(sa, 32);
+        xfrmnl_ltime_cfg* lft = make_infinite_lifetime();
+        if (lft != nullptr) {
+            xfrmnl_sa_set_lifetime_cfg(sa, lft);
+            xfrmnl_ltime_cfg_put(lft);
+        }
         uint16_t encr_id = 0;
         uint16_t integ_id = 0;
         for (const auto& t : c.proposal.transforms) {
@@ -150,25 +269,29 @@ private:
         return st;
     }
 
-    Status add_policy(const ike::ChildSa& c, const ike::TrafficSelector& l, const ike::TrafficSelector& r, int dir, uint32_t reqid) {
+    Result<PolicyKey> add_policy(const ike::ChildSa& c, const ike::TrafficSelector& l, const ike::TrafficSelector& r, int dir, uint32_t reqid) {
         const int lp = prefix_of(l.start_address, l.end_address);
         const int rp = prefix_of(r.start_address, r.end_address);
         if (lp < 0 || rp < 0) return make_error(ErrorCode::kUnsupported, "traffic selector is not a prefix; XFRM needs prefixes");
         const bool out = dir == XFRM_POLICY_OUT;
-        xfrmnl_sel* sel = xfrmnl_sel_alloc();
-        nl_addr* s = make_addr(out ? l.start_address : r.start_address, out ? lp : rp);
-        nl_addr* d = make_addr(out ? r.start_address : l.start_address, out ? rp : lp);
-        xfrmnl_sel_set_saddr(sel, s);
-        xfrmnl_sel_set_daddr(sel, d);
-        xfrmnl_sel_set_prefixlen_s(sel, static_cast<unsigned>(out ? lp : rp));
-        xfrmnl_sel_set_prefixlen_d(sel, static_cast<unsigned>(out ? rp : lp));
-        xfrmnl_sel_set_family(sel, l.start_address.size() == 4 ? AF_INET : AF_INET6);
-        xfrmnl_sel_set_proto(sel, l.ip_protocol);
+        PolicyKey key;
+        key.src = out ? l.start_address : r.start_address;
+        key.dst = out ? r.start_address : l.start_address;
+        key.src_prefix = out ? lp : rp;
+        key.dst_prefix = out ? rp : lp;
+        key.proto = l.ip_protocol;
+        key.dir = dir;
+        xfrmnl_sel* sel = make_selector(key);
         xfrmnl_sp* sp = xfrmnl_sp_alloc();
         xfrmnl_sp_set_sel(sp, sel);
         xfrmnl_sp_set_dir(sp, static_cast<unsigned>(dir));
         xfrmnl_sp_set_action(sp, XFRM_POLICY_ALLOW);
         xfrmnl_sp_set_priority(sp, 2000);
+        xfrmnl_ltime_cfg* lft = make_infinite_lifetime();
+        if (lft != nullptr) {
+            xfrmnl_sp_set_lifetime_cfg(sp, lft);
+            xfrmnl_ltime_cfg_put(lft);
+        }
         xfrmnl_user_tmpl* t = xfrmnl_user_tmpl_alloc();
         nl_addr* ts = make_addr(out ? c.local_address : c.remote_address);
         nl_addr* td = make_addr(out ? c.remote_address : c.local_address);
@@ -184,18 +307,18 @@ private:
         xfrmnl_sp_add_usertemplate(sp, t);  // sp owns t now
         // Replace: a rekeyed CHILD_SA installs the same selectors again.
         const int rc = xfrmnl_sp_add(sock_, sp, NLM_F_CREATE | NLM_F_REPLACE);
-        nl_addr_put(s);
-        nl_addr_put(d);
         nl_addr_put(ts);
         nl_addr_put(td);
         xfrmnl_sp_put(sp);
         xfrmnl_sel_put(sel);
         if (rc < 0) return make_error(ErrorCode::kIo, std::string("adding policy: ") + nl_geterror(rc));
-        return ok_status();
+        return key;
     }
 
     nl_sock* sock_;
     RandomSource& random_;
+    std::map<uint32_t, Installed> installed_;  // by spi_in
+    std::map<PolicyKey, unsigned> policy_refs_;
 };
 
 }  // namespace

@@ -1,0 +1,200 @@
+#!/bin/bash
+# vm-radios: 1
+# lanyard-gateway with --kernel xfrm on both ends (drivers/xfrm installer):
+# an IKEv2 initiator (namespace i) and responder (namespace r) joined by a
+# veth pair (10.81.1.1 <-> 10.81.1.2) negotiate a tunnel-mode CHILD_SA with
+# PSK for 10.10.1.1/32 (dummy in i) === 10.10.2.1/32 (dummy in r). Per ESP
+# proposal (AES-GCM-128, then AES-CBC-128 + HMAC-SHA2-256-128):
+#   CASE-blocked-before  ping -I 10.10.1.1 10.10.2.1 fails before the IKE_SA
+#                        (a lower-priority "block" policy for 10.10.1.0/24 <->
+#                        10.10.2.0/24 stands in for a firewall; routes exist)
+#   CASE-established     both gateways log the CHILD_SA with kernel xfrm
+#   CASE-installed       ip xfrm state/policy in both namespaces show the two
+#                        ESP SAs (tunnel mode, the negotiated SPIs) and the
+#                        out/in/fwd policies for the /32 selectors
+#   CASE-ping            the same ping now passes
+#   CASE-esp-counters    the inbound SA on each side counted packets, and the
+#                        counters grow with more pings (traffic went via ESP)
+#   CASE-terminated-i    SIGTERM to the initiator: it deletes its IKE_SA
+#                        (INFORMATIONAL DELETE) and stops; its namespace has
+#                        no ESP SA and none of the /32 policies left
+#   CASE-terminated-r    the responder (still running) logged "deleted by
+#                        peer" and its namespace has no ESP SA / policy left
+#   CASE-blocked-after   the ping fails again
+source "$LANYARD_ROOT/tests/vm/vm-lib.sh"
+vm_init ike_xfrm
+
+GW=$LYD_BIN/lanyard-gateway
+PSK="vm xfrm s3cr3t"
+I_ADDR=10.81.1.1
+R_ADDR=10.81.1.2
+I_NET=10.10.1.1
+R_NET=10.10.2.1
+T_IKE=${VM_T_CONNECT:-90}
+
+lyd_require "$GW" || { not_ok ike-xfrm "lanyard-gateway not built"; vm_finish; }
+
+write_conf() {  # FILE LOCAL_ADDR REMOTE_ADDR|"" LOCAL_ID REMOTE_ID LOCAL_TS REMOTE_TS ESP
+  local remote_line=""
+  [ -n "$3" ] && remote_line="remote_addrs = $3"
+  cat > "$1" <<CONF
+connections {
+    gw {
+        local_addrs = $2
+        $remote_line
+        version = 2
+        proposals = aes128-sha256-x25519
+        local {
+            auth = psk
+            id = $4
+        }
+        remote {
+            auth = psk
+            id = $5
+        }
+        children {
+            ipsec {
+                local_ts = $6
+                remote_ts = $7
+                esp_proposals = $8
+            }
+        }
+    }
+}
+secrets {
+    ike-pair {
+        id-a = $4
+        id-b = $5
+        secret = "$PSK"
+    }
+}
+CONF
+}
+
+# SA lines in NS from SRC to DST: "spi 0x... packets" (packets from ip -s).
+sa_packets() {  # NS SRC DST
+  ip -s -n "$(lyd_ns "$1")" xfrm state list src "$2" dst "$3" proto esp |
+    sed -nE 's/.*[[:space:]]([0-9]+)\(packets\).*/\1/p' | head -1
+}
+
+# ping -I I_NET R_NET in CASE-i: one a second until one reply or TIMEOUT_S.
+inner_ping() {  # CASE TIMEOUT_S
+  local deadline=$(( $(lyd_now_ms) + $2 * 1000 ))
+  while :; do
+    lyd_exec "$1-i" 5 "${VM_PING[@]}" -q -c 1 -W 1 -I "$I_NET" "$R_NET" > /dev/null 2>&1 && return 0
+    [ "$(lyd_now_ms)" -lt "$deadline" ] || return 1
+  done
+}
+# True only when ping ran and got no reply: COUNT requests sent and none
+# answered, or the kernel refused to send (EPERM from a block policy).
+inner_no_ping() {  # CASE COUNT
+  local out
+  out=$(lyd_exec "$1-i" $(($2 * 2 + 5)) "${VM_PING[@]}" -q -c "$2" -W 1 -I "$I_NET" "$R_NET" 2>&1)
+  printf '%s\n' "$out" >> "$LYD_WORK/$1/no-ping.txt"
+  printf '%s\n' "$out" | grep -Eq "[1-9][0-9]* (packets )?received" && return 1
+  printf '%s\n' "$out" | grep -Eq "^[0-9]+ packets transmitted, 0 (packets )?received|Operation not permitted"
+}
+
+run_case() {  # CASE ESP_PROPOSAL
+  local c=$1 esp=$2 D I R ip_pid rp_pid st pol ok1 a b a2 b2 t0 ns side
+  lyd_case_begin "$c"
+  D=$LYD_WORK/$c
+  mkdir -p "$D"
+  lyd_netns "$c-i" "$c-r" || { not_ok "$c-setup" "namespaces"; return; }
+  I=$(lyd_ns "$c-i")
+  R=$(lyd_ns "$c-r")
+  lyd_veth "$c-i" eth0 "$(lyd_mac)" "$c-r" eth0 "$(lyd_mac)" || { not_ok "$c-setup" "veth"; return; }
+  if ! { ip -n "$I" addr add "$I_ADDR/24" dev eth0 && ip -n "$R" addr add "$R_ADDR/24" dev eth0 &&
+         ip -n "$I" link add dum0 type dummy && ip -n "$I" addr add "$I_NET/32" dev dum0 && ip -n "$I" link set dum0 up &&
+         ip -n "$R" link add dum0 type dummy && ip -n "$R" addr add "$R_NET/32" dev dum0 && ip -n "$R" link set dum0 up &&
+         ip -n "$I" route add "$R_NET/32" via "$R_ADDR" dev eth0 &&
+         ip -n "$R" route add "$I_NET/32" via "$I_ADDR" dev eth0 &&
+         # Without IPsec the inner networks must not talk: a block policy
+         # below the gateways' (priority 2000) and wider than their /32s.
+         ip -n "$I" xfrm policy add src 10.10.1.0/24 dst 10.10.2.0/24 dir out action block priority 3000 &&
+         ip -n "$R" xfrm policy add src 10.10.2.0/24 dst 10.10.1.0/24 dir out action block priority 3000; } 2> "$D/setup.err"; then
+    not_ok "$c-setup" "$(tr '\n' ' ' < "$D/setup.err")"
+    return
+  fi
+  # The outer path works (so a failing inner ping below is the policy).
+  vm_ping "$c-i" "$R_ADDR" 10 || { not_ok "$c-setup" "no ping between the veth ends"; return; }
+
+  if inner_no_ping "$c" 2; then ok "$c-blocked-before"
+  else not_ok "$c-blocked-before" "inner ping answered without IPsec"; fi
+
+  write_conf "$D/r.conf" "$R_ADDR" "" moon.example.org carol@example.org "$R_NET/32" "$I_NET/32" "$esp"
+  write_conf "$D/i.conf" "$I_ADDR" "$R_ADDR" carol@example.org moon.example.org "$I_NET/32" "$R_NET/32" "$esp"
+  t0=$(lyd_now_ms)
+  run_bg "$c-r" "$D/r.log" "$GW" -c "$D/r.conf" --listen "$R_ADDR" --kernel xfrm -t -d > /dev/null
+  rp_pid=$LYD_LAST_PID
+  if ! wait_for_log "$D/r.log" 'listening on' "${VM_T_START:-30}"; then
+    not_ok "$c-established" "responder did not start: $(tail -3 "$D/r.log" | tr '\n' ' ')"
+    vm_stop "$rp_pid"; return
+  fi
+  run_bg "$c-i" "$D/i.log" "$GW" -c "$D/i.conf" --listen "$I_ADDR" --initiate gw/ipsec --kernel xfrm -t -d > /dev/null
+  ip_pid=$LYD_LAST_PID
+  if wait_for_log "$D/i.log" 'CHILD_SA ipsec\{[0-9]+\} established .*kernel: xfrm' "$T_IKE" &&
+     wait_for_log "$D/r.log" 'CHILD_SA ipsec\{[0-9]+\} established .*kernel: xfrm' 10; then
+    ok "$c-established"
+    echo "# $c: IKE_SA + CHILD_SA in $(( $(lyd_now_ms) - t0 )) ms (both gateways started)"
+  else
+    not_ok "$c-established" "i: $(grep -E 'CHILD_SA|error|failed' "$D/i.log" | tail -3 | tr '\n' ' ') r: $(grep -E 'CHILD_SA|error|failed' "$D/r.log" | tail -3 | tr '\n' ' ')"
+  fi
+
+  for ns in "$I" "$R"; do
+    { echo "== $ns"; ip -s -n "$ns" xfrm state; ip -n "$ns" xfrm policy; } >> "$D/xfrm-up.txt" 2>&1
+  done
+  ok1=1
+  for ns in "$I" "$R"; do
+    st=$(ip -n "$ns" xfrm state list proto esp | grep -c '^src ')
+    [ "$st" = 2 ] || { ok1=0; echo "# $ns: $st ESP states (want 2)"; }
+    ip -n "$ns" xfrm state list proto esp | grep -q 'mode tunnel' || { ok1=0; echo "# $ns: no tunnel-mode state"; }
+    pol=$(ip -n "$ns" xfrm policy list | grep -cE '^src 10\.10\.[12]\.1/32 dst 10\.10\.[12]\.1/32')
+    [ "$pol" = 3 ] || { ok1=0; echo "# $ns: $pol policies for the /32 selectors (want out/in/fwd)"; }
+  done
+  if [ $ok1 = 1 ]; then ok "$c-installed"
+  else not_ok "$c-installed" "see $D/xfrm-up.txt"; fi
+
+  if inner_ping "$c" 20; then ok "$c-ping"
+  else not_ok "$c-ping" "no reply from $R_NET through the tunnel"; fi
+
+  a=$(sa_packets "$c-r" "$I_ADDR" "$R_ADDR"); b=$(sa_packets "$c-i" "$R_ADDR" "$I_ADDR")
+  lyd_exec "$c-i" 15 "${VM_PING[@]}" -q -c 3 -W 1 -I "$I_NET" "$R_NET" > /dev/null 2>&1
+  a2=$(sa_packets "$c-r" "$I_ADDR" "$R_ADDR"); b2=$(sa_packets "$c-i" "$R_ADDR" "$I_ADDR")
+  echo "# $c: packets into r $a -> $a2, into i $b -> $b2"
+  if [ "${a:-0}" -gt 0 ] && [ "${b:-0}" -gt 0 ] && [ "${a2:-0}" -gt "${a:-0}" ] && [ "${b2:-0}" -gt "${b:-0}" ]; then
+    ok "$c-esp-counters"
+  else
+    not_ok "$c-esp-counters" "inbound SA packet counters r: '$a' -> '$a2', i: '$b' -> '$b2'"
+  fi
+
+  # Terminate: SIGTERM makes the initiator delete its IKE_SA (INFORMATIONAL
+  # DELETE) and leave; the responder, still running, removes its side.
+  vm_stop "$ip_pid"
+  for side in i r; do
+    ns=$(lyd_ns "$c-$side")
+    if [ $side = r ]; then
+      for _ in $(seq 50); do   # up to 10 s for the DELETE to arrive
+        [ -z "$(ip -n "$ns" xfrm state list proto esp)" ] && break
+        sleep 0.2
+      done
+    fi
+    { echo "== $ns"; ip -n "$ns" xfrm state; ip -n "$ns" xfrm policy; } >> "$D/xfrm-down.txt" 2>&1
+    ok1=1
+    [ -z "$(ip -n "$ns" xfrm state list proto esp)" ] || { ok1=0; echo "# $c-$side: ESP states left"; }
+    ! ip -n "$ns" xfrm policy list | grep -qE '^src 10\.10\.[12]\.1/32' || { ok1=0; echo "# $c-$side: /32 policies left"; }
+    if [ $side = r ] && ! grep -q 'deleted by peer' "$D/r.log"; then ok1=0; echo "# $c-r: no 'deleted by peer' in r.log"; fi
+    if [ $ok1 = 1 ]; then ok "$c-terminated-$side"
+    else not_ok "$c-terminated-$side" "kernel state left or no DELETE, see $D/xfrm-down.txt"; fi
+  done
+
+  if inner_no_ping "$c" 2; then ok "$c-blocked-after"
+  else not_ok "$c-blocked-after" "inner ping answered after the CHILD_SA was gone"; fi
+  vm_stop "$rp_pid"
+  lyd_case_end "$c"
+  lyd_case_cleanup
+}
+
+run_case gcm aes128gcm16
+run_case cbc aes128-sha256
+vm_finish
