@@ -1,7 +1,13 @@
 #include "gateway/gateway.h"
 
+#include <netinet/in.h>
+#include <netinet/udp.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <memory>
 
@@ -126,6 +132,15 @@ Status Gateway::open_sockets() {
         so.receive_buffer = 4 * 1024 * 1024;
         auto s = UdpSocket::bind(*addr, so);
         if (!s) return make_error(s.error().code, "binding " + addr->to_string() + ": " + s.error().detail);
+        if (nat_t && options_.kernel == "xfrm") {
+            // RFC 3948: with CHILD_SAs in the kernel, ESP-in-UDP on the NAT-T
+            // port is the kernel's; IKE (zero marker) and keepalives still
+            // come up to this socket.
+            const int encap = UDP_ENCAP_ESPINUDP;
+            if (setsockopt(s->fd(), IPPROTO_UDP, UDP_ENCAP, &encap, sizeof(encap)) != 0) {
+                return make_error(ErrorCode::kIo, std::string("UDP_ENCAP on the NAT-T socket: ") + std::strerror(errno));
+            }
+        }
         auto bound = s->local_address();
         Sock sock{std::move(*s), bound ? *bound : *addr, nat_t};
         sockets_.push_back(std::move(sock));

@@ -4,7 +4,9 @@
 # an IKEv2 initiator (namespace i) and responder (namespace r) joined by a
 # veth pair (10.81.1.1 <-> 10.81.1.2) negotiate a tunnel-mode CHILD_SA with
 # PSK for 10.10.1.1/32 (dummy in i) === 10.10.2.1/32 (dummy in r). Per ESP
-# proposal (AES-GCM-128, then AES-CBC-128 + HMAC-SHA2-256-128):
+# case: gcm (AES-GCM-128), cbc (AES-CBC-128 + HMAC-SHA2-256-128) and encap
+# (AES-GCM-128, the initiator forces UDP encapsulation, RFC 3948, with
+# "encap = yes": ESP-in-UDP on port 4500 both ways):
 #   CASE-blocked-before  ping -I 10.10.1.1 10.10.2.1 fails before the IKE_SA
 #                        (a lower-priority "block" policy for 10.10.1.0/24 <->
 #                        10.10.2.0/24 stands in for a firewall; routes exist)
@@ -34,7 +36,7 @@ T_IKE=${VM_T_CONNECT:-90}
 
 lyd_require "$GW" || { not_ok ike-xfrm "lanyard-gateway not built"; vm_finish; }
 
-write_conf() {  # FILE LOCAL_ADDR REMOTE_ADDR|"" LOCAL_ID REMOTE_ID LOCAL_TS REMOTE_TS ESP
+write_conf() {  # FILE LOCAL_ADDR REMOTE_ADDR|"" LOCAL_ID REMOTE_ID LOCAL_TS REMOTE_TS ESP [CONN_LINE]
   local remote_line=""
   [ -n "$3" ] && remote_line="remote_addrs = $3"
   cat > "$1" <<CONF
@@ -44,6 +46,7 @@ connections {
         $remote_line
         version = 2
         proposals = aes128-sha256-x25519
+        ${9:-}
         local {
             auth = psk
             id = $4
@@ -95,8 +98,8 @@ inner_no_ping() {  # CASE COUNT
   printf '%s\n' "$out" | grep -Eq "^[0-9]+ packets transmitted, 0 (packets )?received|Operation not permitted"
 }
 
-run_case() {  # CASE ESP_PROPOSAL
-  local c=$1 esp=$2 D I R ip_pid rp_pid st pol ok1 a b a2 b2 t0 ns side
+run_case() {  # CASE ESP_PROPOSAL [INITIATOR_CONN_LINE]
+  local c=$1 esp=$2 i_extra=${3:-} D I R ip_pid rp_pid st pol ok1 a b a2 b2 t0 ns side
   lyd_case_begin "$c"
   D=$LYD_WORK/$c
   mkdir -p "$D"
@@ -123,7 +126,7 @@ run_case() {  # CASE ESP_PROPOSAL
   else not_ok "$c-blocked-before" "inner ping answered without IPsec"; fi
 
   write_conf "$D/r.conf" "$R_ADDR" "" moon.example.org carol@example.org "$R_NET/32" "$I_NET/32" "$esp"
-  write_conf "$D/i.conf" "$I_ADDR" "$R_ADDR" carol@example.org moon.example.org "$I_NET/32" "$R_NET/32" "$esp"
+  write_conf "$D/i.conf" "$I_ADDR" "$R_ADDR" carol@example.org moon.example.org "$I_NET/32" "$R_NET/32" "$esp" "$i_extra"
   t0=$(lyd_now_ms)
   run_bg "$c-r" "$D/r.log" "$GW" -c "$D/r.conf" --listen "$R_ADDR" --kernel xfrm -t -d > /dev/null
   rp_pid=$LYD_LAST_PID
@@ -149,8 +152,21 @@ run_case() {  # CASE ESP_PROPOSAL
     st=$(ip -n "$ns" xfrm state list proto esp | grep -c '^src ')
     [ "$st" = 2 ] || { ok1=0; echo "# $ns: $st ESP states (want 2)"; }
     ip -n "$ns" xfrm state list proto esp | grep -q 'mode tunnel' || { ok1=0; echo "# $ns: no tunnel-mode state"; }
+    if [ -n "$i_extra" ]; then   # encap = yes: both SAs ESP-in-UDP on 4500
+      st=$(ip -n "$ns" xfrm state list proto esp | grep -c 'encap type espinudp sport 4500 dport 4500')
+      [ "$st" = 2 ] || { ok1=0; echo "# $ns: $st UDP-encapsulated states (want 2)"; }
+    fi
     pol=$(ip -n "$ns" xfrm policy list | grep -cE '^src 10\.10\.[12]\.1/32 dst 10\.10\.[12]\.1/32')
     [ "$pol" = 3 ] || { ok1=0; echo "# $ns: $pol policies for the /32 selectors (want out/in/fwd)"; }
+  done
+  # The SPIs the initiator logged are the kernel's (its _i is its inbound).
+  local spis spi
+  spis=$(sed -nE 's/.*CHILD_SA ipsec\{[0-9]+\} established with SPIs ([0-9a-f]{8})_i ([0-9a-f]{8})_o.*/\1 \2/p' "$D/i.log" | head -1)
+  [ -n "$spis" ] || { ok1=0; echo "# no SPIs in i.log"; }
+  for spi in $spis; do
+    for ns in "$I" "$R"; do
+      ip -n "$ns" xfrm state list proto esp | grep -q "spi 0x$spi" || { ok1=0; echo "# $ns: no state with SPI 0x$spi"; }
+    done
   done
   if [ $ok1 = 1 ]; then ok "$c-installed"
   else not_ok "$c-installed" "see $D/xfrm-up.txt"; fi
@@ -197,4 +213,5 @@ run_case() {  # CASE ESP_PROPOSAL
 
 run_case gcm aes128gcm16
 run_case cbc aes128-sha256
+run_case encap aes128gcm16 "encap = yes"
 vm_finish
