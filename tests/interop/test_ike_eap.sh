@@ -7,7 +7,9 @@
 # EAP-TLS (client certificate). Negative cases: wrong password, an
 # eap_id the gateway does not accept. RFC 4739 rounds from charon; and
 # Lanyard to Lanyard (lanyard-gateway as EAP peer): MSCHAPv2, PEAP,
-# EAP-TLS, certificate then EAP-MD5.
+# EAP-TLS, certificate then EAP-MD5. charon as the gateway with eap-radius
+# and Lanyard's RADIUS server as its back-end (LYD_RADIUS_SERVER or
+# $BUILD_ROOT/bin/lanyard-authenticator), lanyard-gateway as EAP peer.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/strongswan-charon.sh"
 lyd_init ike_eap
@@ -291,4 +293,103 @@ lanyard_case lanyard_pubkey_eap \
             certs = client.pem
             id = user@lanyard.test")$(sec local-2 "            auth = eap-md5
             id = carol")"
+# charon as the gateway with its eap-radius plugin, Lanyard's RADIUS server
+# (lanyard-authenticator driver=none) as its back-end on loopback, and
+# lanyard-gateway as the EAP peer (initiator).
+RADIUS_SERVER=${LYD_RADIUS_SERVER:-$LYD_BIN/lanyard-authenticator}
+RADIUS_PORT=18120
+RADIUS_SECRET=lanyard-radius-secret
+# charon_radius_case NAME INIT_LOCAL_LINES
+charon_radius_case() {
+  local c=$1 init_local=$2 out
+  lyd_case_begin "$c"
+  if [ ! -x "$RADIUS_SERVER" ]; then lyd_skip "$c" "no lanyard-authenticator at $RADIUS_SERVER"; return; fi
+  D=$LYD_WORK/$c
+  mkdir -p "$D/i/x509ca"
+  cp "$PKI_DIR/ca.pem" "$D/i/x509ca/"
+  net_pair "$c" || { not_ok "$c" "namespaces"; return; }
+  printf '"carol" MSCHAPV2 "%s"\n"dave" MD5 "%s"\n' "$EAP_SECRET" "$EAP_SECRET" > "$D/eap_user"
+  echo "127.0.0.1/32 $RADIUS_SECRET" > "$D/clients"
+  cat > "$D/radius.conf" <<CONF
+driver=none
+eap_server=1
+eap_user_file=$D/eap_user
+radius_server_clients=$D/clients
+radius_server_auth_port=$RADIUS_PORT
+CONF
+  run_bg "$c-c" "$D/radius.log" "$RADIUS_SERVER" -d -t "$D/radius.conf" > /dev/null
+  wait_for_log "$D/radius.log" 'RADIUS server listening' 10 || { not_ok "$c" "RADIUS server: $(tail -1 "$D/radius.log")"; return; }
+  sw_init "$D/sw" "${SW_LOAD} eap-radius" "plugins {" "    eap-radius {" "        servers {" "            lyd {" \
+    "                address = 127.0.0.1" "                auth_port = $RADIUS_PORT" "                secret = $RADIUS_SECRET" \
+    "            }" "        }" "    }" "}"
+  cp "$PKI_DIR/server.pem" "$D/sw/x509/"; cp "$PKI_DIR/server.key" "$D/sw/private/"; cp "$PKI_DIR/ca.pem" "$D/sw/x509ca/"
+  cat > "$D/sw/swanctl.conf" <<CONF
+connections {
+    rw {
+        local_addrs = $C_ADDR
+        proposals = aes128-sha256-x25519
+        local {
+            auth = pubkey
+            certs = server.pem
+            id = server.lanyard.test
+        }
+        remote {
+            auth = eap-radius
+            eap_id = %any
+        }
+        children {
+            net {
+                local_ts = 10.1.0.0/16
+                esp_proposals = aes128gcm16
+            }
+        }
+    }
+}
+CONF
+  sw_start "$c-c" "$D/sw" || { not_ok "$c" "charon did not start"; return; }
+  sw_load "$D/sw" | grep -q 'successfully loaded 1 connections' || { not_ok "$c" "swanctl --load-all failed"; return; }
+  cat > "$D/i/init.conf" <<CONF
+connections {
+    gw {
+        local_addrs = $G_ADDR
+        remote_addrs = $C_ADDR
+        proposals = aes128-sha256-x25519
+        vips = 0.0.0.0
+        local {
+$init_local
+        }
+        remote {
+            auth = pubkey
+            id = server.lanyard.test
+        }
+    }
+}
+secrets {
+    eap-carol {
+        id = carol
+        secret = "$EAP_SECRET"
+    }
+    eap-dave {
+        id = dave
+        secret = "$EAP_SECRET"
+    }
+}
+CONF
+  out=$(lyd_exec "$c-g" 30 "$GW" -c "$D/i/init.conf" --listen "$G_ADDR" --kernel none --initiate gw --exit-when-done -d -f "$D/init.log")
+  if printf '%s' "$out" | grep -q '1 established, 0 failed' &&
+     sw_ctl "$D/sw" --list-sas | grep -q 'rw: #[0-9]*, ESTABLISHED, IKEv2' &&
+     grep -q "received RADIUS Access-Accept from server 'lyd'" "$D/sw/charon.log" &&
+     grep -qE "RADIUS: 127.0.0.1 [a-z]+ [A-Z0-9]+ success" "$D/radius.log"; then
+    ok "$c"
+    echo "# $c: $(grep -m1 -oE 'RADIUS: 127.0.0.1 .*success' "$D/radius.log"); $(grep -m1 -o 'EAP method EAP-[A-Z0-9]* succeeded.*' "$D/init.log")"
+  else
+    not_ok "$c" "$out $(grep -m1 -E 'failed|refused' "$D/init.log") charon: $(grep -m1 -iE 'radius.*(fail|reject|timeout)|EAP.*fail' "$D/sw/charon.log")"
+  fi
+  lyd_case_end "$c"
+  lyd_case_cleanup
+}
+charon_radius_case charon_radius_mschapv2 "            auth = eap-mschapv2
+            id = carol"
+charon_radius_case charon_radius_md5 "            auth = eap-md5
+            id = dave"
 lyd_finish
