@@ -61,27 +61,12 @@ lyd_netns b || { echo "bench-radius: cannot create a namespace" >&2; exit 1; }
 write_wpa_supplicant_conf "$LYD_WORK/tls.conf" "$LYD_WORK/ctrl" TLS
 write_wpa_supplicant_conf "$LYD_WORK/peap.conf" "$LYD_WORK/ctrl" PEAP
 write_wpa_supplicant_conf "$LYD_WORK/md5.conf" "$LYD_WORK/ctrl" MD5
-write_eap_user "$LYD_WORK/eap_user"
-echo "127.0.0.1/32 $SECRET" > "$LYD_WORK/clients"
-
-# hostapd.conf keys for a RADIUS server; both hostapd and lanyard-authenticator read it.
-write_radius_server_conf() {
+# hostapd.conf for a RADIUS server (tests/interop/lib.sh), read by hostapd
+# and lanyard-authenticator alike; hostapd wants an interface name.
+bench_server_conf() {  # FILE PORT [LINES...]
   local file=$1 port=$2
-  cat > "$file" <<CONF
-# written by tests/bench/bench-radius.sh
-driver=none
-interface=lo
-logger_stdout=-1
-logger_stdout_level=2
-radius_server_clients=$LYD_WORK/clients
-radius_server_auth_port=$port
-eap_server=1
-eap_user_file=$LYD_WORK/eap_user
-ca_cert=$PKI_DIR/ca.pem
-server_cert=$PKI_DIR/server.pem
-private_key=$PKI_DIR/server.key
-tls_session_lifetime=3600
-CONF
+  shift 2
+  write_radius_server_conf "$file" "$port" "$SECRET" "interface=lo" "logger_stdout=-1" "logger_stdout_level=2" "$@"
 }
 
 # probe PORT: one MD5 authentication within a few seconds.
@@ -104,12 +89,12 @@ start_server() {
   case $s in
     lanyard)
       [ -x "$LANYARD" ] || { STATUS[$s]="not available (no $LANYARD)"; return 1; }
-      write_radius_server_conf "$LYD_WORK/lanyard.conf" "$port"
+      bench_server_conf "$LYD_WORK/lanyard.conf" "$port"
       [ -z "${LANYARD_CONF_EXTRA:-}" ] || printf '%s\n' "$LANYARD_CONF_EXTRA" >> "$LYD_WORK/lanyard.conf"
       run_bg b "$LYD_WORK/lanyard.log" "$LANYARD" "$LYD_WORK/lanyard.conf" > /dev/null ;;
     hostapd)
       [ -x "$REF_HOSTAPD" ] || { STATUS[$s]="not available (no $REF_HOSTAPD)"; return 1; }
-      write_radius_server_conf "$LYD_WORK/hostapd.conf" "$port"
+      bench_server_conf "$LYD_WORK/hostapd.conf" "$port"
       run_bg b "$LYD_WORK/hostapd.log" "$REF_HOSTAPD" "$LYD_WORK/hostapd.conf" > /dev/null ;;
     freeradius)
       [ -x "$FREERADIUS" ] || { STATUS[$s]="not available (no $FREERADIUS)"; return 1; }
@@ -212,8 +197,7 @@ REDIS_PORT=$((PORT_BASE + 40))
 scale_server() {  # NAME PORT EXTRA...: a lanyard server with extra config lines; sets LAST_PID
   local name=$1 port=$2
   shift 2
-  write_radius_server_conf "$LYD_WORK/$name.conf" "$port"
-  printf '%s\n' "$@" >> "$LYD_WORK/$name.conf"
+  bench_server_conf "$LYD_WORK/$name.conf" "$port" "$@"
   run_bg b "$LYD_WORK/$name.log" "$LANYARD" "$LYD_WORK/$name.conf" > /dev/null
   LAST_PID=$LYD_LAST_PID
   probe "$port"

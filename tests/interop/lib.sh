@@ -471,3 +471,27 @@ write_wpa_supplicant_conf() {
     echo "}"
   } > "$file"
 }
+
+# hostapd.conf for a RADIUS server only (driver=none) with the integrated EAP
+# server and the test PKI; read by lanyard-authenticator and hostapd alike.
+# Writes FILE plus FILE.clients (127.0.0.1/32 with SECRET) and FILE.eap_user
+# (write_eap_user's defaults). Extra LINEs are appended.
+write_radius_server_conf() {
+  local file=$1 port=$2 secret=$3
+  shift 3
+  write_eap_user "$file.eap_user"
+  echo "127.0.0.1/32 $secret" > "$file.clients"
+  {
+    echo "# written by tests/interop/lib.sh"
+    echo "driver=none"
+    echo "eap_server=1"
+    echo "eap_user_file=$file.eap_user"
+    echo "ca_cert=$PKI_DIR/ca.pem"
+    echo "server_cert=$PKI_DIR/server.pem"
+    echo "private_key=$PKI_DIR/server.key"
+    echo "tls_session_lifetime=3600"
+    echo "radius_server_clients=$file.clients"
+    echo "radius_server_auth_port=$port"
+    printf '%s\n' "$@"
+  } > "$file"
+}

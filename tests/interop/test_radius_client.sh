@@ -35,19 +35,7 @@ setup_case() {
 # start_lanyard_radius CASE SECRET: our RADIUS server in CASE-ap on LYD_PORT.
 start_lanyard_radius() {
   local c=$1 secret=$2
-  write_eap_user "$LYD_WORK/$c.eap_user"
-  echo "127.0.0.1/32 $secret" > "$LYD_WORK/$c.clients"
-  cat > "$LYD_WORK/$c-radius.conf" <<EOF
-driver=none
-eap_server=1
-eap_user_file=$LYD_WORK/$c.eap_user
-ca_cert=$PKI_DIR/ca.pem
-server_cert=$PKI_DIR/server.pem
-private_key=$PKI_DIR/server.key
-tls_session_lifetime=3600
-radius_server_clients=$LYD_WORK/$c.clients
-radius_server_auth_port=$LYD_PORT
-EOF
+  write_radius_server_conf "$LYD_WORK/$c-radius.conf" "$LYD_PORT" "$secret"
   RADIUS_LOG=$LYD_WORK/$c-radius.log
   run_bg "$c-ap" "$RADIUS_LOG" "$LYD_AUTH" -d -t "$LYD_WORK/$c-radius.conf" > /dev/null
   wait_for_log "$RADIUS_LOG" 'RADIUS server listening' 10 || { not_ok "$c" "RADIUS server did not start"; return 1; }

@@ -23,19 +23,7 @@ SECRET=lanyard-radius-secret
 # Sets SRV_LOG SRV_PID.
 start_server() {
   local c=$1 ns=$2
-  write_eap_user "$LYD_WORK/$c.eap_user"
-  echo "127.0.0.1/32 $SECRET" > "$LYD_WORK/$c.clients"
-  cat > "$LYD_WORK/$c-server.conf" <<EOF
-driver=none
-eap_server=1
-eap_user_file=$LYD_WORK/$c.eap_user
-ca_cert=$PKI_DIR/ca.pem
-server_cert=$PKI_DIR/server.pem
-private_key=$PKI_DIR/server.key
-tls_session_lifetime=3600
-radius_server_clients=$LYD_WORK/$c.clients
-radius_server_auth_port=$PORT
-EOF
+  write_radius_server_conf "$LYD_WORK/$c-server.conf" "$PORT" "$SECRET"
   SRV_LOG=$LYD_WORK/$c-server.log
   run_bg "$ns" "$SRV_LOG" "$LYD_AUTH" -d -t "$LYD_WORK/$c-server.conf" > /dev/null
   SRV_PID=$LYD_LAST_PID

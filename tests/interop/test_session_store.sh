@@ -41,20 +41,9 @@ rcli() { lyd_exec "$NS" 3 "$REDIS_CLI" -p "$REDIS_PORT" "$@"; }
 # start_server NAME PORT: a Lanyard RADIUS server sharing the Redis store.
 start_server() {
   local name=$1 port=$2
-  cat > "$LYD_WORK/$name.conf" <<EOF
-driver=none
-eap_server=1
-eap_user_file=$LYD_WORK/eap_user
-ca_cert=$PKI_DIR/ca.pem
-server_cert=$PKI_DIR/server.pem
-private_key=$PKI_DIR/server.key
-tls_session_lifetime=3600
-tls_session_cache=redis://127.0.0.1:$REDIS_PORT/0
-tls_session_cache_key=$LYD_WORK/session.key
-radius_server_clients=$LYD_WORK/clients
-radius_server_auth_port=$port
-radius_server_workers=2
-EOF
+  write_radius_server_conf "$LYD_WORK/$name.conf" "$port" "$SECRET" \
+    "tls_session_cache=redis://127.0.0.1:$REDIS_PORT/0" "tls_session_cache_key=$LYD_WORK/session.key" \
+    "radius_server_workers=2"
   run_bg "$NS" "$LYD_WORK/$name.log" "$LYD_AUTH" -d -t "$LYD_WORK/$name.conf" > /dev/null
   wait_for_log "$LYD_WORK/$name.log" 'RADIUS server listening' 10
 }
@@ -68,8 +57,6 @@ roam() {
 resumed_of() { sed -n 's/^authentications: .* resumed: \([0-9]*\)$/\1/p' "$LYD_WORK/$1.out"; }
 accepted_of() { sed -n 's/^authentications: \([0-9]*\) .*/\1/p' "$LYD_WORK/$1.out"; }
 
-write_eap_user "$LYD_WORK/eap_user"
-echo "127.0.0.1/32 $SECRET" > "$LYD_WORK/clients"
 openssl rand -hex 32 > "$LYD_WORK/session.key"
 for m in TLS PEAP; do
   tmp=$LYD_WORK/tmp-$m.conf
