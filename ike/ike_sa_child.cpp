@@ -75,7 +75,10 @@ std::string ts_list(const std::vector<TrafficSelector>& v) {
 void IkeSa::fill_endpoints(ChildSa& child) const {
     child.local_address.assign(path_.local.address_octets().begin(), path_.local.address_octets().end());
     child.remote_address.assign(path_.remote.address_octets().begin(), path_.remote.address_octets().end());
-    if (path_.non_esp_marker || nat_detected()) {
+    // RFC 7296 §2.23 / RFC 3948: ESP goes in UDP only when a NAT was
+    // detected (or faked, "encap = yes"); charon floats IKE to port 4500
+    // without a NAT and then expects plain ESP.
+    if (nat_detected()) {
         child.encap_local_port = path_.local.port();
         child.encap_remote_port = path_.remote.port();
     }

@@ -305,8 +305,10 @@ private:
         xfrmnl_user_tmpl_set_ealgos(t, ~0u);
         xfrmnl_user_tmpl_set_calgos(t, ~0u);
         xfrmnl_sp_add_usertemplate(sp, t);  // sp owns t now
-        // Replace: a rekeyed CHILD_SA installs the same selectors again.
-        const int rc = xfrmnl_sp_add(sock_, sp, NLM_F_CREATE | NLM_F_REPLACE);
+        // XFRM_MSG_UPDPOLICY (create or replace): a rekeyed CHILD_SA installs
+        // the same selectors again, and XFRM_MSG_NEWPOLICY is always
+        // exclusive in the kernel (EEXIST whatever the flags).
+        const int rc = xfrmnl_sp_update(sock_, sp, 0);
         nl_addr_put(ts);
         nl_addr_put(td);
         xfrmnl_sp_put(sp);
