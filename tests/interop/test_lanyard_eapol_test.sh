@@ -205,10 +205,14 @@ fi
 
 if [ "$HAVE_HAPD" = 1 ] && [ "$HAVE_FR" = 1 ]; then
   # Two servers with separate TLS caches: each station alternates, so every
-  # authentication is a full one and the per-server split is even.
+  # authentication is a full one. Stations run at their own pace (one may do
+  # 11 and another 9), so each server gets 20 give or take one per station.
   if case_load roam peap.conf "127.0.0.1:$HAPD_PORT,127.0.0.1:$FR_PORT"; then
-    if grep -q '^per server: 20 20$' "$LYD_WORK/roam.out"; then ok roam
-    else not_ok roam "expected 20/20 per server: $(brief roam)"; fi
+    split=$(sed -n 's/^per server: \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$LYD_WORK/roam.out")
+    a=${split% *} b=${split#* }
+    if [ -n "$split" ] && [ $((a + b)) -eq 40 ] && [ "$a" -ge 16 ] && [ "$b" -ge 16 ]; then
+      ok roam; echo "# roam: per server $a $b"
+    else not_ok roam "expected about 20/20 per server, got '${split:-none}': $(brief roam)"; fi
   fi
 fi
 
