@@ -121,7 +121,7 @@ unit: $(UNIT_BIN) pki
 # interop case with the mbedTLS daemons (issue 9).
 MBEDTLS_UNIT_BIN := build/mbedtls/bin/lanyard-unit-tests
 unit-mbedtls-bin:
-	$(MAKE) TLS=mbedtls BUILD_ROOT=build/mbedtls all
+	$(MAKE) -j$(JOBS) TLS=mbedtls BUILD_ROOT=build/mbedtls all
 
 test: all pki $(if $(filter openssl,$(TLS)),unit-mbedtls-bin)
 	@BUILD_ROOT=$(BUILD_ROOT) PKI_DIR=$(PKI_DIR) MBEDTLS_BUILD_ROOT=build/mbedtls tests/run-all.sh
