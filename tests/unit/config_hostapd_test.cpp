@@ -255,3 +255,30 @@ TEST_CASE("hostapd_config: the example hostapd.conf shipped with hostapd loads u
     CHECK(r->config.ssid == "test");
     CHECK_FALSE(r->config.eap_server);
 }
+
+TEST_CASE("hostapd_config: Lanyard's session-cache and worker keys, and tls_flags") {
+    auto r = parse_hostapd_config("driver=none\nradius_server_clients=/c\neap_server=1\neap_user_file=/u\n"
+                                  "tls_session_cache=redis://127.0.0.1:6379/2\ntls_session_cache_key=/k\n"
+                                  "radius_server_workers=4\ntls_flags=[ENABLE-TLSv1.3]\n",
+                                  "lanyard.conf");
+    REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().to_string()));
+    CHECK(r->config.tls_session_cache == "redis://127.0.0.1:6379/2");
+    CHECK(r->config.tls_session_cache_key == "/k");
+    CHECK(r->config.radius_server_workers == 4u);
+    CHECK(r->config.tls_enable_v13);
+    CHECK(tls_server_config(r->config).max_version == tls::Version::kTls13);
+    // Without tls_flags the EAP server stays at TLS 1.2, as hostapd 2.10.
+    auto plain = parse_hostapd_config("driver=none\n", "plain.conf");
+    REQUIRE(plain.ok());
+    CHECK(tls_server_config(plain->config).max_version == tls::Version::kTls12);
+
+    CHECK(parse_error("tls_session_cache=memcached://x\n", "a.conf").find("a.conf:1") != std::string::npos);
+    CHECK(parse_error("radius_server_workers=257\n", "b.conf").find("radius_server_workers") != std::string::npos);
+    CHECK(parse_error("tls_flags=[DISABLE-TLSv1.2]\n", "c.conf").find("ENABLE-TLSv1.3") != std::string::npos);
+    // Redis without a shared key is refused by validate(), naming the key.
+    auto redis = parse_hostapd_config("driver=none\ntls_session_cache=redis://h\n", "d.conf");
+    REQUIRE(redis.ok());
+    auto v = validate(redis->config);
+    REQUIRE_FALSE(v.ok());
+    CHECK(v.error().detail.find("tls_session_cache_key") != std::string::npos);
+}
