@@ -1,10 +1,23 @@
 #!/bin/bash
-# IKE_SA setup rate and memory per IKE_SA: lanyard-gateway --initiate as the
-# load generator against (1) lanyard-gateway and (2) charon 5.9.8 as
-# responders, PSK, X25519, AES-CBC/SHA-256, childless (RFC 6023), in two
-# namespaces on a veth pair. Short by design (this machine is shared):
+# IKE_SA setup rate and memory per IKE_SA (issue 8): lanyard-gateway
+# --initiate as the load generator against (1) lanyard-gateway and (2)
+# charon 5.9.8 as responders, in two namespaces on a veth pair, X25519,
+# AES-CBC/SHA-256, childless (RFC 6023), for three authentication setups:
+#   psk            PSK both ways
+#   eap-mschapv2   responder: certificate (RSA-2048, auth = pubkey); the
+#                  initiator: EAP-MSCHAPv2 as 'carol' (IDi is the EAP identity)
+#   eap-tls        responder: certificate; the initiator: EAP-TLS (TLS 1.2,
+#                  client certificate user@lanyard.test, full handshake each)
+# Certificates from the test PKI (make pki; PKI_DIR, default build/pki).
+# Short by design (this machine is shared):
 #   BUILD_ROOT=build tests/interop/strongswan-bench-ike.sh [N] [CONCURRENCY]
-# Prints "# rate ..." and "# memory ..." lines; no ok/not ok (not a test).
+# N per setup: IKE_COUNT_PSK (default N), IKE_COUNT_MSCHAPV2 (default N),
+# IKE_COUNT_TLS (default N/4: EAP-TLS costs four RSA operations per SA);
+# IKE_AUTHS selects setups (default "psk eap-mschapv2 eap-tls").
+# Prints "# rate ..." and "# memory ..." lines per run, then a table and one
+# ratio line per setup. A run whose generator did not establish every
+# IKE_SA, or in which no EAP method ran, is reported "not ok" (its numbers
+# are worthless); otherwise no ok/not ok (not a test).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/strongswan-charon.sh"
 lyd_init ike_bench
@@ -14,6 +27,36 @@ N=${1:-1000}
 K=${2:-16}
 A=10.78.0.1   # load generator
 R=10.78.0.2   # responder
+AUTHS=${IKE_AUTHS:-psk eap-mschapv2 eap-tls}
+EAP_SECRET="bench eap secret"
+SW_EAP_LOAD="load = random nonce openssl pem pkcs1 x509 revocation constraints pubkey socket-default vici kdf pkcs8 kernel-libipsec kernel-netlink md4 md5 sha1 sha2 hmac eap-identity eap-mschapv2 eap-tls"
+
+count_for() {
+  case $1 in
+    psk) echo "${IKE_COUNT_PSK:-$N}" ;;
+    eap-mschapv2) echo "${IKE_COUNT_MSCHAPV2:-$N}" ;;
+    eap-tls) echo "${IKE_COUNT_TLS:-$(( N / 4 > 0 ? N / 4 : 1 ))}" ;;
+  esac
+}
+# The EAP method name both sides log on success ("EAP method EAP-X succeeded").
+eap_name_for() {
+  case $1 in
+    psk) echo "" ;;
+    eap-mschapv2) echo MSCHAPV2 ;;
+    eap-tls) echo TLS ;;
+  esac
+}
+
+for auth in $AUTHS; do
+  case $auth in
+    psk|eap-mschapv2|eap-tls) ;;
+    *) echo "# unknown setup '$auth' in IKE_AUTHS (psk eap-mschapv2 eap-tls)"; exit 1 ;;
+  esac
+  if [ "$auth" != psk ] && { [ ! -f "$PKI_DIR/server.pem" ] || [ ! -f "$PKI_DIR/client.pem" ]; }; then
+    echo "# no server/client certificates in $PKI_DIR (run: make pki)"
+    exit 1
+  fi
+done
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 
@@ -22,85 +65,240 @@ lyd_veth l eth0 "$(lyd_mac)" r eth0 "$(lyd_mac)"
 ip -n "$(lyd_ns l)" addr add $A/24 dev eth0
 ip -n "$(lyd_ns r)" addr add $R/24 dev eth0
 
-cat > "$LYD_WORK/load.conf" <<CONF
+# ---- configurations ---------------------------------------------------------
+
+# The generator's local round / the responder's remote round per setup.
+gen_local() {
+  case $1 in
+    psk) printf '            auth = psk\n            id = carol@example.org' ;;
+    eap-mschapv2) printf '            auth = eap-mschapv2\n            id = carol' ;;
+    eap-tls) printf '            auth = eap-tls\n            certs = client.pem\n            id = user@lanyard.test' ;;
+  esac
+}
+resp_local() {
+  case $1 in
+    psk) printf '            auth = psk\n            id = moon.example.org' ;;
+    *) printf '            auth = pubkey\n            certs = server.pem\n            id = server.lanyard.test' ;;
+  esac
+}
+resp_remote() {
+  case $1 in
+    psk) printf '            auth = psk' ;;
+    # no eap_id: IDi is the EAP identity (RFC 7296 §2.16)
+    eap-mschapv2) printf '            auth = eap-mschapv2' ;;
+    eap-tls) printf '            auth = eap-tls' ;;
+  esac
+}
+secrets_for() {
+  case $1 in
+    psk) printf '    ike-1 {\n        id-a = carol@example.org\n        id-b = moon.example.org\n        secret = bench-secret\n    }' ;;
+    eap-mschapv2) printf '    eap-carol {\n        id = carol\n        secret = "%s"\n    }' "$EAP_SECRET" ;;
+    eap-tls) printf '' ;;
+  esac
+}
+
+# write_load_conf AUTH DIR: the generator's swanctl.conf (+ x509 dirs).
+write_load_conf() {
+  local auth=$1 d=$2 rid=moon.example.org rauth=psk
+  mkdir -p "$d/x509" "$d/x509ca" "$d/private"
+  if [ "$auth" != psk ]; then
+    rid=server.lanyard.test rauth=pubkey
+    cp "$PKI_DIR/ca.pem" "$d/x509ca/"
+    if [ "$auth" = eap-tls ]; then cp "$PKI_DIR/client.pem" "$d/x509/"; cp "$PKI_DIR/client.key" "$d/private/"; fi
+  fi
+  cat > "$d/load.conf" <<CONF
 connections {
     gw {
         local_addrs = $A
         remote_addrs = $R
         proposals = aes128-sha256-x25519
         local {
-            auth = psk
-            id = carol@example.org
+$(gen_local "$auth")
         }
         remote {
-            auth = psk
-            id = moon.example.org
+            auth = $rauth
+            id = $rid
         }
     }
 }
 secrets {
-    ike-1 {
-        id-a = carol@example.org
-        id-b = moon.example.org
-        secret = bench-secret
-    }
+$(secrets_for "$auth")
 }
 CONF
-cat > "$LYD_WORK/resp.conf" <<CONF
+}
+
+# write_resp_conf AUTH DIR FILE: the responder's swanctl.conf (+ x509 dirs).
+write_resp_conf() {
+  local auth=$1 d=$2 f=$3
+  mkdir -p "$d/x509" "$d/x509ca" "$d/private"
+  if [ "$auth" != psk ]; then
+    cp "$PKI_DIR/server.pem" "$d/x509/"; cp "$PKI_DIR/server.key" "$d/private/"; cp "$PKI_DIR/ca.pem" "$d/x509ca/"
+  fi
+  cat > "$f" <<CONF
 connections {
     rw {
         local_addrs = $R
         proposals = aes128-sha256-x25519
         local {
-            auth = psk
-            id = moon.example.org
+$(resp_local "$auth")
         }
         remote {
-            auth = psk
+$(resp_remote "$auth")
         }
     }
 }
 secrets {
-    ike-1 {
-        id-a = carol@example.org
-        id-b = moon.example.org
-        secret = bench-secret
-    }
+$(secrets_for "$auth")
 }
 CONF
-
-load() {  # $1: label; prints the generator's summary
-  local out
-  out=$(lyd_exec l 120 "$GW" -c "$LYD_WORK/load.conf" --listen $A --port 6500 --port-nat-t 6501 --initiate gw \
-        --childless --count "$N" --concurrency "$K" --exit-when-done --cookie-threshold 100000 -f "$LYD_WORK/load-$1.log")
-  echo "$out" | grep initiated
 }
 
-# (1) Lanyard responder
-run_bg r "$LYD_WORK/resp.log" "$GW" -c "$LYD_WORK/resp.conf" --listen $R --cookie-threshold 100000 > /dev/null
-RP=$LYD_LAST_PID
-wait_for_log "$LYD_WORK/resp.log" 'NAT-T' 5
-pid=$(pgrep -f "lanyard-gateway -c $LYD_WORK/resp.conf" | head -1)
-before=$(rss_kb "$pid")
-summary=$(load lanyard)
-after=$(rss_kb "$pid")
-echo "# rate lanyard-gateway responder: $summary"
-echo "# memory lanyard-gateway responder: RSS $before KB -> $after KB with $N IKE_SAs: $(( (after - before) * 1024 / N )) bytes per IKE_SA"
-lyd_term_wait_kill "$RP"
+# ---- one run ------------------------------------------------------------------
 
-# (2) charon responder (kernel-libipsec loaded because charon needs a kernel
-# interface; no CHILD_SAs here)
-sw_init "$LYD_WORK/sw" 'ikesa_table_size = 4096' 'init_limit_half_open = 100000' 'cookie_threshold = 100000' 'block_threshold = 100000'
-sed 's/^    rw {/    rw {\n        unique = never/' "$LYD_WORK/resp.conf" > "$LYD_WORK/sw/swanctl.conf"
-# quiet for the benchmark (level -1), except the start-up line sw_start waits for
-sed -i 's/default = 1/default = -1\n            job = 1/; s/ike = 2/ike = -1/; s/enc = 1/enc = -1/' "$LYD_WORK/sw/strongswan.conf"
-sw_start r "$LYD_WORK/sw" || { echo "# charon did not start"; lyd_finish; }
-sw_load "$LYD_WORK/sw" > /dev/null
-cpid=$(pgrep -f "^$SW_CHARON" | while read -r p; do [ "$(ip netns identify "$p" 2>/dev/null)" = "$(lyd_ns r)" ] && echo "$p"; done | head -1)
-before=$(rss_kb "$cpid")
-summary=$(load charon)
-after=$(rss_kb "$cpid")
-echo "# rate charon responder: $summary"
-echo "# memory charon responder: RSS $before KB -> $after KB with $N IKE_SAs: $(( (after - before) * 1024 / N )) bytes per IKE_SA"
-echo "# charon: $(sw_ctl "$LYD_WORK/sw" --stats | grep 'IKE_SAs')"
+declare -A ROW_RATE ROW_MEM ROW_EST ROW_N ROW_NOTE
+
+# charon 5.9.8's TLS server sends no renegotiation_info (RFC 5746) and
+# OpenSSL 3 clients refuse such servers by default ("unsafe legacy
+# renegotiation disabled"; lanyard's TLS client does not set
+# SSL_OP_LEGACY_SERVER_CONNECT as wpa_supplicant does). The EAP-TLS
+# generator runs, against both responders alike, with an OpenSSL config
+# that allows it (no renegotiation happens here).
+cat > "$LYD_WORK/openssl-legacy-server.cnf" <<CNF
+openssl_conf = lyd_conf
+[lyd_conf]
+ssl_conf = lyd_ssl
+[lyd_ssl]
+system_default = lyd_ssl_default
+[lyd_ssl_default]
+Options = UnsafeLegacyServerConnect
+CNF
+
+# load AUTH LABEL COUNT: runs the generator; prints its summary line.
+load() {
+  local auth=$1 label=$2 n=$3 env=()
+  [ "$auth" != eap-tls ] || env=(env "OPENSSL_CONF=$LYD_WORK/openssl-legacy-server.cnf")
+  lyd_exec l $(( 120 + n / 10 )) "${env[@]}" "$GW" -c "$LYD_WORK/$auth/load/load.conf" --listen $A --port 6500 --port-nat-t 6501 \
+    --initiate gw --childless --count "$n" --concurrency "$K" --exit-when-done --cookie-threshold 100000 \
+    -f "$LYD_WORK/$auth/load-$label.log" | grep initiated
+}
+
+# record AUTH RESPONDER N BEFORE_KB AFTER_KB SUMMARY RESPONDER_LOG HELD
+# Checks the summary (every IKE_SA established), that the EAP method ran on
+# both ends (generator log; responder log if given) and what the responder
+# holds; stores the row.
+record() {
+  local auth=$1 resp=$2 n=$3 before=$4 after=$5 summary=$6 rlog=$7 held=$8
+  local key=$auth/$resp est failed rate eap note="" gen_eap resp_eap
+  est=$(printf '%s' "$summary" | sed -n 's/.*: \([0-9]*\) established, \([0-9]*\) failed.*/\1/p')
+  failed=$(printf '%s' "$summary" | sed -n 's/.*: \([0-9]*\) established, \([0-9]*\) failed.*/\2/p')
+  rate=$(printf '%s' "$summary" | sed -n 's/.*(\([0-9.]*\) IKE_SA\/s).*/\1/p')
+  est=${est:-0} failed=${failed:-?} rate=${rate:-0}
+  echo "# rate $resp responder ($auth, N=$n): ${summary:-no summary from the generator}"
+  if [ "$est" -gt 0 ] && [ -n "$before" ] && [ -n "$after" ]; then
+    ROW_MEM[$key]=$(( (after - before) * 1024 / est ))
+  else
+    ROW_MEM[$key]=-
+  fi
+  echo "# memory $resp responder ($auth): RSS $before KB -> $after KB with $est IKE_SAs: ${ROW_MEM[$key]} bytes per IKE_SA"
+  [ "$est" -eq "$n" ] || note="$note only $est of $n established ($failed failed);"
+  [ "$held" = "$n" ] || note="$note responder holds ${held:-?} IKE_SAs, not $n;"
+  eap=$(eap_name_for "$auth")
+  if [ -n "$eap" ]; then
+    gen_eap=$(grep -c "EAP method EAP-$eap succeeded" "$LYD_WORK/$auth/load-$resp.log")
+    [ "$gen_eap" -eq "$n" ] || note="$note generator logged EAP-$eap success $gen_eap times, not $n;"
+    if [ -n "$rlog" ]; then
+      resp_eap=$(grep -c "EAP method EAP-$eap succeeded" "$rlog")
+      [ "$resp_eap" -eq "$n" ] || note="$note responder logged EAP-$eap success $resp_eap times, not $n;"
+      echo "# $resp ($auth): $(grep -m1 -o "EAP method EAP-$eap succeeded.*" "$rlog") ($resp_eap times; generator: $gen_eap)"
+    else
+      echo "# $resp ($auth): generator's peer logged EAP-$eap success $gen_eap times: $(grep -m1 -o "EAP method EAP-$eap succeeded.*" "$LYD_WORK/$auth/load-$resp.log")"
+    fi
+  elif grep -q 'EAP method' "$LYD_WORK/$auth/load-$resp.log"; then
+    note="$note EAP ran in the PSK setup;"
+  fi
+  ROW_RATE[$key]=$rate ROW_EST[$key]=$est ROW_N[$key]=$n ROW_NOTE[$key]=$note
+  [ -z "$note" ] || not_ok "bench_${auth}_$resp" "$note (logs: $LYD_WORK/$auth)"
+}
+
+bench_lanyard() {
+  local auth=$1 n=$2 d=$LYD_WORK/$1 rp before after summary held
+  write_resp_conf "$auth" "$d/resp" "$d/resp/resp.conf"
+  run_bg r "$d/resp.log" "$GW" -c "$d/resp/resp.conf" --listen $R --kernel none --cookie-threshold 100000 > /dev/null
+  rp=$LYD_LAST_PID
+  if ! wait_for_log "$d/resp.log" 'NAT-T' 5; then
+    not_ok "bench_${auth}_lanyard-gateway" "responder did not start: $(head -2 "$d/resp.log" | tr '\n' ' ')"
+    lyd_term_wait_kill "$rp"
+    return
+  fi
+  before=$(rss_kb "$rp")
+  summary=$(load "$auth" lanyard-gateway "$n")
+  after=$(rss_kb "$rp")
+  held=$(grep -c "IKE_SA rw\[[0-9]*\] established" "$d/resp.log")
+  record "$auth" lanyard-gateway "$n" "$before" "$after" "$summary" "$d/resp.log" "$held"
+  lyd_term_wait_kill "$rp"
+}
+
+# charon: kernel-libipsec loaded because charon needs a kernel interface
+# (no CHILD_SAs here); logging off for the benchmark (level -1), except the
+# start-up line sw_start waits for.
+bench_charon() {
+  local auth=$1 n=$2 d=$LYD_WORK/$1 sw=$LYD_WORK/$1/sw cpid before after summary held
+  local extra=()
+  [ "$auth" = psk ] || extra=("$SW_EAP_LOAD")
+  sw_init "$sw" "${extra[@]}" 'ikesa_table_size = 4096' 'init_limit_half_open = 100000' 'cookie_threshold = 100000' 'block_threshold = 100000'
+  write_resp_conf "$auth" "$sw" "$sw/swanctl.conf.in"
+  sed 's/^    rw {/    rw {\n        unique = never/' "$sw/swanctl.conf.in" > "$sw/swanctl.conf"
+  sed -i 's/default = 1/default = -1\n            job = 1/; s/ike = 2/ike = -1/; s/enc = 1/enc = -1/' "$sw/strongswan.conf"
+  if ! sw_start r "$sw"; then
+    not_ok "bench_${auth}_charon" "charon did not start: $(grep -m2 -iE 'fail|error' "$sw/charon.log" | tr '\n' ' ')"
+    lyd_term_wait_kill "$SW_PID"
+    return
+  fi
+  if ! sw_load "$sw" | grep -q 'successfully loaded 1 connections'; then
+    not_ok "bench_${auth}_charon" "swanctl --load-all failed"
+    lyd_term_wait_kill "$SW_PID"
+    return
+  fi
+  cpid=$SW_PID
+  if [ "$(cat "/proc/$cpid/comm" 2>/dev/null)" != charon ]; then
+    cpid=$(pgrep -f "^$SW_CHARON" | while read -r p; do [ "$(ip netns identify "$p" 2>/dev/null)" = "$(lyd_ns r)" ] && echo "$p"; done | head -1)
+  fi
+  before=$(rss_kb "$cpid")
+  summary=$(load "$auth" charon "$n")
+  after=$(rss_kb "$cpid")
+  held=$(sw_ctl "$sw" --stats | sed -n 's/^IKE_SAs: \([0-9]*\) total.*/\1/p')
+  echo "# charon ($auth): $(sw_ctl "$sw" --stats | grep 'IKE_SAs')"
+  record "$auth" charon "$n" "$before" "$after" "$summary" "" "$held"
+  lyd_term_wait_kill "$SW_PID"
+}
+
+echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs, concurrency $K"
+for auth in $AUTHS; do
+  n=$(count_for "$auth")
+  mkdir -p "$LYD_WORK/$auth"
+  write_load_conf "$auth" "$LYD_WORK/$auth/load"
+  bench_lanyard "$auth" "$n"
+  bench_charon "$auth" "$n"
+done
+
+# ---- summary --------------------------------------------------------------------
+echo
+echo "| auth | responder | N | IKE_SA/s | memory per IKE_SA (bytes) | established/attempted |"
+echo "|---|---|---:|---:|---:|---:|"
+for auth in $AUTHS; do
+  for resp in lanyard-gateway charon; do
+    key=$auth/$resp
+    [ -n "${ROW_N[$key]:-}" ] || { echo "| $auth | $resp | - | - | - | not run |"; continue; }
+    echo "| $auth | $resp | ${ROW_N[$key]} | ${ROW_RATE[$key]} | ${ROW_MEM[$key]} | ${ROW_EST[$key]}/${ROW_N[$key]}${ROW_NOTE[$key]:+ INVALID:${ROW_NOTE[$key]}} |"
+  done
+done
+echo
+for auth in $AUTHS; do
+  l=$auth/lanyard-gateway c=$auth/charon
+  awk -v a="$auth" -v lr="${ROW_RATE[$l]:-}" -v cr="${ROW_RATE[$c]:-}" -v lm="${ROW_MEM[$l]:-}" -v cm="${ROW_MEM[$c]:-}" 'BEGIN {
+    r = (lr != "" && cr + 0 > 0) ? sprintf("%.2f", lr / cr) : "n/a"
+    m = (lm ~ /^-?[0-9]+$/ && cm ~ /^-?[0-9]+$/ && cm + 0 > 0) ? sprintf("%.2f", lm / cm) : "n/a"
+    printf "%s: lanyard/charon rate %s, memory %s\n", a, r, m
+  }'
+done
 lyd_finish
