@@ -12,12 +12,23 @@
 # Short by design (this machine is shared):
 #   BUILD_ROOT=build tests/interop/strongswan-bench-ike.sh [N] [CONCURRENCY]
 # N per setup: IKE_COUNT_PSK (default N), IKE_COUNT_MSCHAPV2 (default N),
-# IKE_COUNT_TLS (default N/4: EAP-TLS costs four RSA operations per SA);
-# IKE_AUTHS selects setups (default "psk eap-mschapv2 eap-tls").
-# Prints "# rate ..." and "# memory ..." lines per run, then a table and one
-# ratio line per setup. A run whose generator did not establish every
-# IKE_SA, or in which no EAP method ran, is reported "not ok" (its numbers
-# are worthless); otherwise no ok/not ok (not a test).
+# IKE_COUNT_TLS (default N/4: each EAP-TLS IKE_SA adds a full TLS handshake,
+# two more RSA signatures); IKE_AUTHS selects setups (default
+# "psk eap-mschapv2 eap-tls"). IKE_GEN_PREFIX runs the generator under a
+# profiler, e.g. IKE_GEN_PREFIX="valgrind --tool=callgrind
+# --callgrind-out-file=/tmp/cg.%p"; IKE_RESP_PREFIX likewise for the
+# lanyard-gateway responder.
+# Prints "# rate ...", "# memory ..." and "# cpu ..." lines per run, then a
+# table and one ratio line per setup. The generator and the responder share
+# this machine's cores (with whatever else runs), so IKE_SA/s is bounded by
+# their CPU together; the CPU columns (user+sys of the responder, all
+# threads, from /proc; of the generator, from bash's times) say what each
+# side spent per IKE_SA. Memory is the responder's RSS growth per IKE_SA
+# still held (the generator exits without deleting them).
+# A run whose generator did not establish every IKE_SA, whose responder
+# does not hold them all, or in which the EAP method did not succeed once
+# per IKE_SA (counted in the logs), is reported "not ok": its numbers are
+# worthless. Otherwise no ok/not ok (not a test).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/strongswan-charon.sh"
 lyd_init ike_bench
@@ -155,7 +166,7 @@ CONF
 
 # ---- one run ------------------------------------------------------------------
 
-declare -A ROW_RATE ROW_MEM ROW_EST ROW_N ROW_NOTE
+declare -A ROW_RATE ROW_MEM ROW_EST ROW_N ROW_NOTE ROW_RCPU ROW_GCPU
 
 # charon 5.9.8's TLS server sends no renegotiation_info (RFC 5746) and
 # OpenSSL 3 clients refuse such servers by default ("unsafe legacy
@@ -173,22 +184,32 @@ system_default = lyd_ssl_default
 Options = UnsafeLegacyServerConnect
 CNF
 
-# load AUTH LABEL COUNT: runs the generator; prints its summary line.
+# load AUTH LABEL COUNT: runs the generator; prints its summary line and
+# "gencpu MS", the CPU time (user+sys) it used (bash's times for children).
 load() {
   local auth=$1 label=$2 n=$3 env=()
   [ "$auth" != eap-tls ] || env=(env "OPENSSL_CONF=$LYD_WORK/openssl-legacy-server.cnf")
-  lyd_exec l $(( 120 + n / 10 )) "${env[@]}" "$GW" -c "$LYD_WORK/$auth/load/load.conf" --listen $A --port 6500 --port-nat-t 6501 \
+  # shellcheck disable=SC2086  # IKE_GEN_PREFIX is split on purpose
+  lyd_exec l $(( 120 + n / 10 )) "${env[@]}" ${IKE_GEN_PREFIX:-} "$GW" -c "$LYD_WORK/$auth/load/load.conf" --listen $A --port 6500 --port-nat-t 6501 \
     --initiate gw --childless --count "$n" --concurrency "$K" --exit-when-done --cookie-threshold 100000 \
-    -f "$LYD_WORK/$auth/load-$label.log" | grep initiated
+    -f "$LYD_WORK/$auth/load-$label.log" > "$LYD_WORK/$auth/load-$label.out"
+  grep initiated "$LYD_WORK/$auth/load-$label.out"
+  times > "$LYD_WORK/$auth/load-$label.times"   # no pipe: a forked builtin would report 0
+  awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } printf "gencpu %d\n", t * 1000 }' "$LYD_WORK/$auth/load-$label.times"
 }
 
-# record AUTH RESPONDER N BEFORE_KB AFTER_KB SUMMARY RESPONDER_LOG HELD
-# Checks the summary (every IKE_SA established), that the EAP method ran on
+# CPU time (user+sys, all threads) of a running process in ms.
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$1/stat" 2>/dev/null; }
+
+# record AUTH RESPONDER N BEFORE_KB AFTER_KB OUTPUT RESPONDER_LOG HELD RESPONDER_CPU_MS
+# OUTPUT is what load printed. Checks the summary (every IKE_SA established), that the EAP method ran on
 # both ends (generator log; responder log if given) and what the responder
 # holds; stores the row.
 record() {
-  local auth=$1 resp=$2 n=$3 before=$4 after=$5 summary=$6 rlog=$7 held=$8
-  local key=$auth/$resp est failed rate eap note="" gen_eap resp_eap
+  local auth=$1 resp=$2 n=$3 before=$4 after=$5 out=$6 rlog=$7 held=$8 rcpu=$9
+  local key=$auth/$resp est failed rate eap note="" gen_eap resp_eap summary gcpu
+  summary=$(printf '%s\n' "$out" | grep initiated)
+  gcpu=$(printf '%s\n' "$out" | sed -n 's/^gencpu //p')
   est=$(printf '%s' "$summary" | sed -n 's/.*: \([0-9]*\) established, \([0-9]*\) failed.*/\1/p')
   failed=$(printf '%s' "$summary" | sed -n 's/.*: \([0-9]*\) established, \([0-9]*\) failed.*/\2/p')
   rate=$(printf '%s' "$summary" | sed -n 's/.*(\([0-9.]*\) IKE_SA\/s).*/\1/p')
@@ -216,25 +237,32 @@ record() {
   elif grep -q 'EAP method' "$LYD_WORK/$auth/load-$resp.log"; then
     note="$note EAP ran in the PSK setup;"
   fi
+  if [ "$est" -gt 0 ]; then
+    ROW_RCPU[$key]=$(( rcpu * 1000 / est )) ROW_GCPU[$key]=$(( ${gcpu:-0} * 1000 / est ))
+  else
+    ROW_RCPU[$key]=- ROW_GCPU[$key]=-
+  fi
+  echo "# cpu $resp responder ($auth): responder $rcpu ms, generator ${gcpu:-?} ms for $est IKE_SAs"
   ROW_RATE[$key]=$rate ROW_EST[$key]=$est ROW_N[$key]=$n ROW_NOTE[$key]=$note
   [ -z "$note" ] || not_ok "bench_${auth}_$resp" "$note (logs: $LYD_WORK/$auth)"
 }
 
 bench_lanyard() {
-  local auth=$1 n=$2 d=$LYD_WORK/$1 rp before after summary held
+  local auth=$1 n=$2 d=$LYD_WORK/$1 rp before after summary held cpu0 cpu1
   write_resp_conf "$auth" "$d/resp" "$d/resp/resp.conf"
-  run_bg r "$d/resp.log" "$GW" -c "$d/resp/resp.conf" --listen $R --kernel none --cookie-threshold 100000 > /dev/null
+  # shellcheck disable=SC2086  # IKE_RESP_PREFIX is split on purpose
+  run_bg r "$d/resp.log" ${IKE_RESP_PREFIX:-} "$GW" -c "$d/resp/resp.conf" --listen $R --kernel none --cookie-threshold 100000 > /dev/null
   rp=$LYD_LAST_PID
   if ! wait_for_log "$d/resp.log" 'NAT-T' 5; then
     not_ok "bench_${auth}_lanyard-gateway" "responder did not start: $(head -2 "$d/resp.log" | tr '\n' ' ')"
     lyd_term_wait_kill "$rp"
     return
   fi
-  before=$(rss_kb "$rp")
+  before=$(rss_kb "$rp") cpu0=$(cpu_ms "$rp")
   summary=$(load "$auth" lanyard-gateway "$n")
-  after=$(rss_kb "$rp")
+  after=$(rss_kb "$rp") cpu1=$(cpu_ms "$rp")
   held=$(grep -c "IKE_SA rw\[[0-9]*\] established" "$d/resp.log")
-  record "$auth" lanyard-gateway "$n" "$before" "$after" "$summary" "$d/resp.log" "$held"
+  record "$auth" lanyard-gateway "$n" "$before" "$after" "$summary" "$d/resp.log" "$held" $(( ${cpu1:-0} - ${cpu0:-0} ))
   lyd_term_wait_kill "$rp"
 }
 
@@ -242,7 +270,7 @@ bench_lanyard() {
 # (no CHILD_SAs here); logging off for the benchmark (level -1), except the
 # start-up line sw_start waits for.
 bench_charon() {
-  local auth=$1 n=$2 d=$LYD_WORK/$1 sw=$LYD_WORK/$1/sw cpid before after summary held
+  local auth=$1 n=$2 d=$LYD_WORK/$1 sw=$LYD_WORK/$1/sw cpid before after summary held cpu0 cpu1
   local extra=()
   [ "$auth" = psk ] || extra=("$SW_EAP_LOAD")
   sw_init "$sw" "${extra[@]}" 'ikesa_table_size = 4096' 'init_limit_half_open = 100000' 'cookie_threshold = 100000' 'block_threshold = 100000'
@@ -263,12 +291,12 @@ bench_charon() {
   if [ "$(cat "/proc/$cpid/comm" 2>/dev/null)" != charon ]; then
     cpid=$(pgrep -f "^$SW_CHARON" | while read -r p; do [ "$(ip netns identify "$p" 2>/dev/null)" = "$(lyd_ns r)" ] && echo "$p"; done | head -1)
   fi
-  before=$(rss_kb "$cpid")
+  before=$(rss_kb "$cpid") cpu0=$(cpu_ms "$cpid")
   summary=$(load "$auth" charon "$n")
-  after=$(rss_kb "$cpid")
+  after=$(rss_kb "$cpid") cpu1=$(cpu_ms "$cpid")
   held=$(sw_ctl "$sw" --stats | sed -n 's/^IKE_SAs: \([0-9]*\) total.*/\1/p')
   echo "# charon ($auth): $(sw_ctl "$sw" --stats | grep 'IKE_SAs')"
-  record "$auth" charon "$n" "$before" "$after" "$summary" "" "$held"
+  record "$auth" charon "$n" "$before" "$after" "$summary" "" "$held" $(( ${cpu1:-0} - ${cpu0:-0} ))
   lyd_term_wait_kill "$SW_PID"
 }
 
@@ -283,13 +311,13 @@ done
 
 # ---- summary --------------------------------------------------------------------
 echo
-echo "| auth | responder | N | IKE_SA/s | memory per IKE_SA (bytes) | established/attempted |"
-echo "|---|---|---:|---:|---:|---:|"
+echo "| auth | responder | N | IKE_SA/s | memory per IKE_SA (bytes) | established/attempted | responder CPU us/IKE_SA | generator CPU us/IKE_SA |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|"
 for auth in $AUTHS; do
   for resp in lanyard-gateway charon; do
     key=$auth/$resp
-    [ -n "${ROW_N[$key]:-}" ] || { echo "| $auth | $resp | - | - | - | not run |"; continue; }
-    echo "| $auth | $resp | ${ROW_N[$key]} | ${ROW_RATE[$key]} | ${ROW_MEM[$key]} | ${ROW_EST[$key]}/${ROW_N[$key]}${ROW_NOTE[$key]:+ INVALID:${ROW_NOTE[$key]}} |"
+    [ -n "${ROW_N[$key]:-}" ] || { echo "| $auth | $resp | - | - | - | not run | - | - |"; continue; }
+    echo "| $auth | $resp | ${ROW_N[$key]} | ${ROW_RATE[$key]} | ${ROW_MEM[$key]} | ${ROW_EST[$key]}/${ROW_N[$key]}${ROW_NOTE[$key]:+ INVALID:${ROW_NOTE[$key]}} | ${ROW_RCPU[$key]} | ${ROW_GCPU[$key]} |"
   done
 done
 echo
