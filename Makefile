@@ -52,6 +52,7 @@ PROGRAMS := $(foreach p,supplicant:lanyard-supplicant authenticator:lanyard-auth
                          gateway:lanyard-gateway tools/eapol_test:lanyard-eapol-test,\
               $(if $(wildcard $(word 1,$(subst :, ,$(p)))/main.cpp),$(p)))
 PROGRAM_BINS := $(foreach p,$(PROGRAMS),$(BUILD_ROOT)/bin/$(word 2,$(subst :, ,$(p))))
+PROGRAM_OBJS = $(foreach p,$(PROGRAMS),$(OBJ)/$(word 1,$(subst :, ,$(p)))/main.o)
 
 UNIT_SRCS ?= $(sort $(wildcard tests/unit/*.cpp))
 FUZZ_SRCS ?= $(sort $(wildcard tests/fuzz/*_fuzz.cpp))
@@ -190,5 +191,7 @@ demo: all pki
 clean:
 	rm -rf build
 
+# Header dependencies of every object, the programs' main.o and the check tools included.
 -include $(CORE_OBJS:.o=.d) $(OS_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(ASAN_CORE_OBJS:.o=.d) $(ASAN_UNIT_OBJS:.o=.d)
+-include $(PROGRAM_OBJS:.o=.d) $(CHECK_TOOLS:%=$(OBJ)/drivers/tools/%.d)
 -include $(FUZZ_CORE_OBJS:.o=.d)

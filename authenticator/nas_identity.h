@@ -15,12 +15,12 @@ namespace lanyard::authenticator {
 struct NasIdentity {
     std::optional<radius::Ipv4Address> ip_address;  // own_ip_addr (IPv4 only; IPv6 is not sent)
     std::string identifier;                         // nas_identifier
-    MacAddress own_address;                         // Called-Station-Id
+    radius::StationId own_address;                  // Called-Station-Id (our MAC; a gateway's IP)
     std::string ssid;                               // appended to Called-Station-Id on Wi-Fi
     radius::NasPortType port_type = radius::NasPortType::kEthernet;
     uint32_t framed_mtu = 1400;                     // as hostapd sends
 
-    radius::SessionAttributes session(const MacAddress& station, const std::string& user_name) const {
+    radius::SessionAttributes session(const radius::StationId& station, const std::string& user_name) const {
         return radius::SessionAttributes{user_name, ip_address, identifier, port_type, own_address, ssid, station};
     }
 };

@@ -20,13 +20,13 @@ bool is_method(uint8_t type) {
 }
 }  // namespace
 
-RadiusEapBackend::RadiusEapBackend(RadiusTransport& transport, const NasIdentity& nas, const MacAddress& station,
+RadiusEapBackend::RadiusEapBackend(RadiusTransport& transport, const NasIdentity& nas, radius::StationId station,
                                    const Clock& clock, RandomSource& random, eap::AuthenticatorConfig retransmission,
                                    EapServerCallbacks callbacks)
     : StationEapServer(std::move(callbacks)),
       transport_(transport),
       nas_(nas),
-      station_(station),
+      station_(std::move(station)),
       clock_(clock),
       random_(random),
       retransmission_(std::move(retransmission)) {}
@@ -88,19 +88,35 @@ eapol::EapServerResult RadiusEapBackend::send_request(Bytes request, TimePoint n
 eapol::EapServerResult RadiusEapBackend::process(ByteView eap_response, TimePoint /*now*/) {
     auto parsed = eap::parse_packet(eap_response);
     if (!parsed || !parsed->is_response()) {
-        LOG_DEBUG(kLog, "%s: not an EAP-Response: dropped", station_.to_string().c_str());
+        LOG_DEBUG(kLog, "%s: not an EAP-Response: dropped", station_.str().c_str());
         return eapol::EapServerResult::no_request();
     }
     // RFC 4137 §6.4 (and §5.4 checkId): only an answer to the outstanding
     // Request is relayed; a duplicate while RADIUS is busy is dropped.
     if (state_ != State::kWaitingForStation || parsed->identifier != current_id_) {
-        LOG_DEBUG(kLog, "%s: EAP-Response id %u not expected: dropped", station_.to_string().c_str(),
+        LOG_DEBUG(kLog, "%s: EAP-Response id %u not expected: dropped", station_.str().c_str(),
                   parsed->identifier);
         return eapol::EapServerResult::no_request();
     }
     if (parsed->type_is(eap::Type::kIdentity) && identity_.empty())
         identity_.assign(parsed->type_data.begin(), parsed->type_data.end());
     if (is_method(parsed->type)) station_method_ = parsed->type;
+    return relay(eap_response);
+}
+
+eapol::EapServerResult RadiusEapBackend::restart_with_identity(const std::string& identity, TimePoint now) {
+    (void)restart(now);  // forgets the last conversation and draws the Identifier
+    auto response = eap::build_identity_response(current_id_, identity);
+    if (!response) {
+        finish(EapOutcome::Kind::kFailure, response.error().to_string());
+        return eapol::EapServerResult::failure(eap::build_failure(current_id_));
+    }
+    identity_ = identity;
+    retransmit_at_.reset();
+    return relay(*response);
+}
+
+eapol::EapServerResult RadiusEapBackend::relay(ByteView eap_response) {
     ++rounds_;
 
     const radius::SessionAttributes who = nas_.session(station_, identity_);
@@ -122,7 +138,7 @@ eapol::EapServerResult RadiusEapBackend::process(ByteView eap_response, TimePoin
                                                         })
                                     : Result<uint64_t>(packet.error());
     if (!token) {
-        LOG_WARN(kLog, "%s: cannot send the Access-Request: %s", station_.to_string().c_str(),
+        LOG_WARN(kLog, "%s: cannot send the Access-Request: %s", station_.str().c_str(),
                  token.error().to_string().c_str());
         finish(EapOutcome::Kind::kFailure, token.error().to_string());
         return eapol::EapServerResult::failure(eap::build_failure(current_id_));
@@ -159,7 +175,7 @@ void RadiusEapBackend::on_response(Result<radius::RadiusClient::Response> respon
     auto info = radius::classify_response(response->packet, response->request_authenticator,
                                           transport_.secret(response->server));
     if (!info) {
-        LOG_WARN(kLog, "%s: unusable answer from %s: %s", station_.to_string().c_str(),
+        LOG_WARN(kLog, "%s: unusable answer from %s: %s", station_.str().c_str(),
                  transport_.server_name(response->server).c_str(), info.error().to_string().c_str());
         finish(EapOutcome::Kind::kFailure, info.error().to_string());
         deliver(eapol::EapServerResult::failure(eap::build_failure(current_id_)));

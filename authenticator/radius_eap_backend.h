@@ -30,11 +30,15 @@ namespace lanyard::authenticator {
 class RadiusEapBackend final : public StationEapServer {
 public:
     // transport, nas, clock and random must outlive the backend.
-    RadiusEapBackend(RadiusTransport& transport, const NasIdentity& nas, const MacAddress& station, const Clock& clock,
+    RadiusEapBackend(RadiusTransport& transport, const NasIdentity& nas, radius::StationId station, const Clock& clock,
                      RandomSource& random, eap::AuthenticatorConfig retransmission, EapServerCallbacks callbacks);
     ~RadiusEapBackend() override;
 
     eapol::EapServerResult restart(TimePoint now) override;
+    // A restart for a lower layer that already knows the identity (IKEv2's
+    // IDi, RFC 7296 §2.16): the EAP-Response/Identity goes straight to the
+    // server, as charon's eap-radius sends it; the answer is delivered.
+    eapol::EapServerResult restart_with_identity(const std::string& identity, TimePoint now);
     eapol::EapServerResult process(ByteView eap_response, TimePoint now) override;
     eapol::EapServerResult on_timeout(TimePoint now) override;
     std::optional<TimePoint> next_timeout() const override { return retransmit_at_; }
@@ -52,13 +56,15 @@ private:
     enum class State { kIdle, kWaitingForStation, kWaitingForServer, kDone };
 
     eapol::EapServerResult send_request(Bytes request, TimePoint now);
+    // Relays one EAP-Response in an Access-Request (RFC 3579 §2.1).
+    eapol::EapServerResult relay(ByteView eap_response);
     void on_response(Result<radius::RadiusClient::Response> response);
     void finish(EapOutcome::Kind kind, const std::string& reason);
     void cancel_pending();
 
     RadiusTransport& transport_;
     const NasIdentity& nas_;
-    MacAddress station_;
+    radius::StationId station_;
     const Clock& clock_;
     RandomSource& random_;
     eap::AuthenticatorConfig retransmission_;

@@ -1,5 +1,8 @@
 #include "gateway/gateway.h"
 
+#include "gateway/eap_radius_conf.h"
+#include "gateway/radius_eap_round.h"
+
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <sys/socket.h>
@@ -47,7 +50,8 @@ std::string gateway_usage() {
     return "usage: lanyard-gateway -c SWANCTL_CONF [--listen ADDR] [--port N] [--port-nat-t N]\n"
            "                       [--kernel xfrm|none] [-f LOGFILE] [-d] [-K] [-t]\n"
            "                       [--initiate CONNECTION[/CHILD]] [--childless] [--count N] [--concurrency N]\n"
-           "                       [--delete-after] [--exit-when-done] [--cookie-threshold N]\n";
+           "                       [--delete-after] [--exit-when-done] [--cookie-threshold N]\n"
+           "                       [--strongswan-conf FILE]  (eap-radius servers; default /etc/strongswan.conf)\n";
 }
 
 Result<GatewayOptions> parse_gateway_cmdline(const std::vector<std::string>& args) {
@@ -76,6 +80,7 @@ Result<GatewayOptions> parse_gateway_cmdline(const std::vector<std::string>& arg
              o.cookie_threshold = std::stoul(v);
              return ok_status();
          }},
+        {0, "strongswan-conf", true, [&](const std::string& v) { o.strongswan_conf = v; return ok_status(); }},
         {0, "delete-after", false, [&](const std::string&) { o.delete_after = true; return ok_status(); }},
         {0, "exit-when-done", false, [&](const std::string&) { o.exit_when_done = true; return ok_status(); }},
         {'f', "", true, [&](const std::string& v) { o.daemon.log_file = v; return ok_status(); }},
@@ -116,12 +121,38 @@ Result<std::unique_ptr<Gateway>> Gateway::create(EventLoop& loop, GatewayOptions
         g->installer_ = std::make_unique<ike::RecordingChildSaInstaller>(SystemRandom::instance());
     }
     g->env_.reset(new ike::IkeSaEnv{loop.clock(), SystemRandom::instance(), *g->installer_, *g->config_.store,
-                                    g->options_.port_nat_t, {}, Duration(30000)});
+                                    g->options_.port_nat_t, {}, Duration(30000), {}, {}});
     ike::ManagerOptions mo;
     mo.cookie_threshold = g->options_.cookie_threshold;
     g->manager_ = std::make_unique<ike::IkeSaManager>(*g->env_, mo);
     LANYARD_TRY(g->open_sockets());
+    LANYARD_TRY(g->open_eap_radius());
     return g;
+}
+
+Status Gateway::open_eap_radius() {
+    bool wanted = false;
+    for (const auto& c : config_.store->connections()) {
+        for (const auto& r : c->remote) wanted = wanted || (r.auth == ike::AuthClass::kEap && r.eap_method == "radius");
+    }
+    if (!wanted) return ok_status();
+    auto settings = load_eap_radius_settings(options_.strongswan_conf);
+    if (!settings) return make_error(ErrorCode::kConfig, "auth = eap-radius: " + settings.error().detail);
+    for (const auto& w : settings->warnings) LOG_WARN(kLog, "%s", w.to_string().c_str());
+    auto transport = authenticator::RadiusTransport::open(loop_, settings->servers, settings->retransmit,
+                                                          SystemRandom::instance(), "RADIUS (eap-radius)");
+    if (!transport) return make_error(ErrorCode::kConfig, "auth = eap-radius: " + transport.error().detail);
+    radius_ = std::move(*transport);
+    env_->external_eap = radius_eap_factory(*radius_, settings->nas_identifier, loop_.clock(), SystemRandom::instance());
+    // A RADIUS answer arrives inside the transport's socket callback; the
+    // IKE_SA continues from a fresh loop turn (IkeSaEnv::auth_ready).
+    env_->auth_ready = [this](uint32_t id) {
+        loop_.add_timer(Duration(0), [this, id] {
+            manager_->resume_auth(id);
+            flush();
+        });
+    };
+    return ok_status();
 }
 
 Status Gateway::open_sockets() {

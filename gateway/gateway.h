@@ -12,6 +12,7 @@
 #include "common/daemon.h"
 #include "common/event_loop.h"
 #include "common/udp_socket.h"
+#include "authenticator/radius_transport.h"
 #include "gateway/swanctl_conf.h"
 #include "ike/ike_sa_manager.h"
 
@@ -32,6 +33,8 @@ struct GatewayOptions {
     bool exit_when_done = false;
     bool delete_after = false;  // delete each IKE_SA once established (load)
     size_t cookie_threshold = 10;
+    // charon.plugins.eap-radius for rounds with auth = eap-radius.
+    std::string strongswan_conf = "/etc/strongswan.conf";
     DaemonOptions daemon;
 };
 
@@ -53,6 +56,8 @@ public:
 private:
     Gateway(EventLoop& loop, GatewayOptions options, SwanctlConfig config);
     Status open_sockets();
+    // The RADIUS client of eap-radius rounds, when a connection has one.
+    Status open_eap_radius();
     void on_readable(size_t index);
     void flush();
     void send_all();
@@ -65,6 +70,7 @@ private:
     GatewayOptions options_;
     SwanctlConfig config_;
     std::unique_ptr<ike::ChildSaInstaller> installer_;
+    std::unique_ptr<authenticator::RadiusTransport> radius_;  // outlives the SAs' rounds
     std::unique_ptr<ike::IkeSaEnv> env_;
     std::unique_ptr<ike::IkeSaManager> manager_;
     struct Sock {

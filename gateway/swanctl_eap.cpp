@@ -127,7 +127,8 @@ Status attach_eap_backends(const std::vector<EapSecret>& secrets, const EapBacke
             if (conn->local[i].auth == ike::AuthClass::kEap) LANYARD_TRY(attach_eap_peer(secrets, dirs, *conn, i));
         }
         for (auto& round : conn->remote) {
-            if (round.auth != ike::AuthClass::kEap) continue;
+            // eap-radius: a RADIUS server holds the users (gateway.cpp).
+            if (round.auth != ike::AuthClass::kEap || round.eap_method == "radius") continue;
             auto methods = ike::eap_methods_for(round.eap_method);
             if (!methods) return make_error(ErrorCode::kConfig, "connection " + conn->name + ": " + methods.error().detail);
             const bool wants_tls = std::any_of(methods->begin(), methods->end(), [](eap::Type t) {

@@ -14,12 +14,16 @@
 #include "common/random.h"
 #include "common/secret.h"
 #include "crypto/hash.h"
+#include "ike/eap_backend.h"
 #include "ike/identity.h"
 #include "ike/peer_config.h"
 
 namespace lanyard::ike {
 
-enum class AuthStatus { kSuccess, kNeedMore, kFailed };
+// kPending: an external back-end (RADIUS) answers later; the IKE_SA keeps
+// the request unanswered and calls RemoteAuthenticator::resume() when the
+// back-end has woken it (IkeSa::resume_auth).
+enum class AuthStatus { kSuccess, kNeedMore, kFailed, kPending };
 
 // Everything §2.15's signed octets need, for the side that signs:
 //   <SignedOctets> = RealMessage | Nonce(other side) | prf(SK_p, RestOfIDPayload)
@@ -45,6 +49,13 @@ struct AuthRoundContext {
     // Multi-message rounds (EAP, issue 8).
     RandomSource* random = nullptr;
     TimePoint now{};
+    // EAP rounds served by an external back-end (auth = eap-radius): the
+    // IKE_SA's endpoints and id, the factory, and how to wake the IKE_SA
+    // when a pending answer arrives.
+    SocketAddress local, remote;
+    uint32_t ike_sa_id = 0;
+    const EapBackendFactory* external_eap = nullptr;
+    std::function<void()> wake;
 };
 
 class LocalAuthenticator {
@@ -70,6 +81,11 @@ public:
     // build() for what to send back and wait for the next message.
     virtual Result<AuthStatus> process(const AuthRoundContext& ctx, const std::vector<Payload>& in) = 0;
     virtual Result<AuthStatus> build(const AuthRoundContext& ctx, std::vector<Payload>& out) = 0;
+    // After a kPending process(): the back-end's answer is there; returns
+    // what process() would have (never kPending twice for one wake).
+    virtual Result<AuthStatus> resume(const AuthRoundContext&) {
+        return make_error(ErrorCode::kInternal, "this authentication round never waits");
+    }
     virtual const char* name() const = 0;
     // The IKE_AUTH request that opened a multi-message round: its SA, TS
     // and CP payloads are answered in the last response (RFC 7296 §2.16).

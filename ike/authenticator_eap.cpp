@@ -5,10 +5,9 @@
 #include <algorithm>
 
 #include "common/log.h"
-#include "methods/eap_authenticator.h"
 #include "methods/eap_config.h"
+#include "methods/eap_packet.h"
 #include "methods/eap_peer.h"
-#include "methods/eap_tls_server.h"
 
 namespace lanyard::ike {
 
@@ -114,11 +113,20 @@ public:
         switch (phase_) {
             case Phase::kStart: return begin(ctx, in);
             case Phase::kEap: return continue_eap(ctx, in);
+            case Phase::kWaitBackend: return make_error(ErrorCode::kInternal, "IKE_AUTH request while the EAP back-end works");
             case Phase::kAwaitAuth: return check_auth(ctx, in);
             case Phase::kDone: return AuthStatus::kSuccess;
             case Phase::kFailed: return AuthStatus::kFailed;
         }
         return make_error(ErrorCode::kInternal, "bad EAP round phase");
+    }
+
+    Result<AuthStatus> resume(const AuthRoundContext&) override {
+        if (phase_ != Phase::kWaitBackend) return make_error(ErrorCode::kInternal, "EAP round is not waiting");
+        auto delivered = backend_->take_delivered();
+        if (!delivered) return AuthStatus::kPending;  // a spurious wake-up
+        phase_ = Phase::kEap;
+        return act(std::move(*delivered));
     }
 
     Result<AuthStatus> build(const AuthRoundContext& ctx, std::vector<Payload>& out) override {
@@ -127,6 +135,7 @@ public:
             case Phase::kStart:
             case Phase::kEap:
             case Phase::kAwaitAuth: return AuthStatus::kNeedMore;
+            case Phase::kWaitBackend: return AuthStatus::kPending;
             case Phase::kFailed: return AuthStatus::kFailed;
             case Phase::kDone: break;
         }
@@ -143,29 +152,30 @@ public:
     const char* name() const override { return "EAP"; }
 
 private:
-    enum class Phase { kStart, kEap, kAwaitAuth, kDone, kFailed };
+    enum class Phase { kStart, kEap, kWaitBackend, kAwaitAuth, kDone, kFailed };
 
     Result<AuthStatus> begin(const AuthRoundContext& ctx, const std::vector<Payload>& in) {
         if (find_auth(in) != nullptr) {
             // §2.16: an initiator that wants EAP leaves AUTH out.
             return make_error(ErrorCode::kAuthFailed, "peer sent AUTH, but this round is configured for EAP");
         }
-        if (!config_.eap_users || ctx.random == nullptr) {
-            return make_error(ErrorCode::kConfig, "EAP round without a user database (secrets eap-*)");
-        }
-        env_.users = config_.eap_users.get();
-        env_.random = ctx.random;
-        env_.tls = config_.eap_tls.get();
-        eap::AuthenticatorConfig ac;
-        ac.retransmit = false;  // IKE retransmits (§2.1); the EAP engine must not
-        eap_ = std::make_unique<eap::EapAuthenticator>(env_, ac);
+        if (ctx.random == nullptr) return make_error(ErrorCode::kInternal, "EAP round without a random source");
+        auto backend = make_backend(ctx);
+        if (!backend) return backend.error();
+        backend_ = std::move(*backend);
         phase_ = Phase::kEap;
-        if (config_.eap_id) {
-            return act(eap_->start(ctx.now));  // EAP-Identity first
-        }
+        if (config_.eap_id) return act(backend_->start({}, ctx.now));  // EAP-Identity first
         const std::string identity = eap_identity_of(ctx.peer);
-        LOG_INFO(kLog, "EAP round: '%s' from IDi is the EAP identity", identity.c_str());
-        return act(eap_->start_with_identity(identity, ctx.now));
+        LOG_INFO(kLog, "EAP round: '%s' from IDi is the EAP identity (%s)", identity.c_str(), backend_->name());
+        return act(backend_->start(identity, ctx.now));
+    }
+
+    Result<std::unique_ptr<EapBackend>> make_backend(const AuthRoundContext& ctx) const {
+        if (config_.eap_method != "radius") return make_local_eap_backend(config_, *ctx.random);
+        if (ctx.external_eap == nullptr || !*ctx.external_eap) {
+            return make_error(ErrorCode::kConfig, "auth = eap-radius, but no RADIUS server is configured");
+        }
+        return (*ctx.external_eap)(EapBackendPeer{ctx.peer, ctx.local, ctx.remote, ctx.ike_sa_id, ctx.wake});
     }
 
     Result<AuthStatus> continue_eap(const AuthRoundContext& ctx, const std::vector<Payload>& in) {
@@ -175,81 +185,66 @@ private:
         }
         const EapPayload* e = find_eap(in);
         if (e == nullptr) return make_error(ErrorCode::kProtocol, "IKE_AUTH request without EAP payload during EAP");
-        return act(eap_->handle(e->message, ctx.now));
+        if (auto st = check_eap_identity(e->message); !st) {
+            phase_ = Phase::kFailed;
+            return st.error();
+        }
+        return act(backend_->handle(e->message, ctx.now));
     }
 
-    Result<AuthStatus> act(eap::AuthAction a) {
-        switch (a.kind) {
-            case eap::AuthActionKind::kSend:
-                if (config_.eap_id && !config_.eap_id->any && eap_->state() == eap::AuthState::kMethod &&
-                    !identity_checked_) {
-                    identity_checked_ = true;
-                    auto got = parse_identity(eap_->identity());
-                    if (!got || match_identity(*config_.eap_id, *got) == 0) {
-                        phase_ = Phase::kFailed;
-                        return make_error(ErrorCode::kAuthFailed,
-                                          "EAP identity '" + eap_->identity() + "' does not match eap_id");
-                    }
-                }
-                pending_eap_ = std::move(a.packet);
+    // eap_id (other than %any): the identity the peer gives in its
+    // EAP-Response/Identity must match, whichever back-end runs the round.
+    Status check_eap_identity(ByteView response) {
+        if (!config_.eap_id || config_.eap_id->any || identity_checked_) return ok_status();
+        auto parsed = eap::parse_packet(response);
+        if (!parsed || !parsed->is_response() || !parsed->type_is(eap::Type::kIdentity)) return ok_status();
+        identity_checked_ = true;
+        const std::string given(parsed->type_data.begin(), parsed->type_data.end());
+        auto got = parse_identity(given);
+        if (!got || match_identity(*config_.eap_id, *got) == 0) {
+            return make_error(ErrorCode::kAuthFailed, "EAP identity '" + given + "' does not match eap_id");
+        }
+        return ok_status();
+    }
+
+    Result<AuthStatus> act(EapStep step) {
+        if (step.method != 0) method_ = static_cast<eap::Type>(step.method);
+        switch (step.kind) {
+            case EapStep::Kind::kRequest:
+                pending_eap_ = std::move(step.packet);
                 return AuthStatus::kNeedMore;
-            case eap::AuthActionKind::kSuccess: return method_succeeded(std::move(a));
-            case eap::AuthActionKind::kFailure:
-                pending_eap_ = std::move(a.packet);
+            case EapStep::Kind::kPending:
+                phase_ = Phase::kWaitBackend;
+                return AuthStatus::kPending;
+            case EapStep::Kind::kSuccess: return method_succeeded(std::move(step));
+            case EapStep::Kind::kFailure:
+                pending_eap_ = std::move(step.packet);
                 phase_ = Phase::kFailed;
-                LOG_INFO(kLog, "EAP method %s failed for '%s': %s",
-                         eap_->current_method() ? eap::type_name(static_cast<uint8_t>(*eap_->current_method())) : "-",
-                         eap_->identity().c_str(), a.reason.c_str());
+                LOG_INFO(kLog, "EAP method %s failed for '%s': %s", method_name(method_).c_str(),
+                         backend_->identity().c_str(), step.reason.c_str());
                 return AuthStatus::kFailed;
-            case eap::AuthActionKind::kTimeout:
-                phase_ = Phase::kFailed;
-                return make_error(ErrorCode::kAuthFailed, "EAP timed out");
-            case eap::AuthActionKind::kNone: break;
+            case EapStep::Kind::kError: break;
         }
-        // A discarded EAP packet: the IKE request still needs an answer, and
-        // no EAP request is pending; the peer is broken.
         phase_ = Phase::kFailed;
-        return make_error(ErrorCode::kProtocol, "EAP message discarded: " + a.reason);
+        return make_error(ErrorCode::kAuthFailed, step.reason);
     }
 
-    Result<AuthStatus> method_succeeded(eap::AuthAction a) {
-        const eap::ServerMethod* m = eap_->method();
-        if (m == nullptr || !m->is_done() || !m->is_success() || !eap_->current_method()) {
+    // The CVE-2021-45079 class, for every back-end: a key-generating
+    // method must have produced its MSK.
+    Result<AuthStatus> method_succeeded(EapStep step) {
+        if (!step.msk.empty()) {
+            msk_ = std::move(step.msk);
+        } else if (method_ == eap::Type::kIdentity || eap_method_generates_keys(method_)) {
             phase_ = Phase::kFailed;
-            return make_error(ErrorCode::kAuthFailed, "EAP-Success without a finished method");
+            return make_error(ErrorCode::kAuthFailed, method_ == eap::Type::kIdentity
+                                                          ? std::string("EAP-Success without a method and without an MSK")
+                                                          : method_name(method_) + " finished without an MSK");
         }
-        method_ = *eap_->current_method();
-        if (auto bound = certificate_bound(*m); !bound) {
-            phase_ = Phase::kFailed;
-            return bound.error();
-        }
-        if (a.keys_available && !a.keys.msk.empty()) {
-            msk_ = std::move(a.keys.msk);
-        } else if (eap_method_generates_keys(method_)) {
-            phase_ = Phase::kFailed;
-            return make_error(ErrorCode::kAuthFailed, method_name(method_) + " finished without an MSK");
-        }
-        LOG_INFO(kLog, "EAP method EAP-%s succeeded for '%s', %s", eap::type_name(static_cast<uint8_t>(method_)),
-                 eap_->identity().c_str(), msk_.empty() ? "no MSK established" : "MSK established");
-        pending_eap_ = std::move(a.packet);
+        LOG_INFO(kLog, "EAP method %s succeeded for '%s' (%s), %s", method_name(method_).c_str(),
+                 backend_->identity().c_str(), backend_->name(), msk_.empty() ? "no MSK established" : "MSK established");
+        pending_eap_ = std::move(step.packet);
         phase_ = Phase::kAwaitAuth;
         return AuthStatus::kNeedMore;
-    }
-
-    // The CVE-2022-4967 class: an EAP-TLS client certificate proves only
-    // the identity it names. It must confirm the EAP identity, the one the
-    // user database was asked about (IDi unless eap_id asked for another).
-    Status certificate_bound(const eap::ServerMethod& m) const {
-        const auto* tls_method = dynamic_cast<const eap::EapTlsServer*>(&m);
-        if (tls_method == nullptr) return ok_status();
-        const auto certs = tls_method->peer_certificates();
-        if (certs.empty()) return make_error(ErrorCode::kAuthFailed, "EAP-TLS succeeded without a client certificate");
-        auto leaf = crypto::Certificate::from_der(certs.front().der);
-        if (!leaf) return make_error(ErrorCode::kAuthFailed, "EAP-TLS client certificate: " + leaf.error().detail);
-        auto eap_id = parse_identity(eap_->identity());
-        if (eap_id && identity_matches_certificate(*eap_id, *leaf)) return ok_status();
-        return make_error(ErrorCode::kAuthFailed, "EAP-TLS certificate '" + leaf->subject_text() +
-                                                      "' does not confirm the identity '" + eap_->identity() + "'");
     }
 
     Result<AuthStatus> check_auth(const AuthRoundContext& ctx, const std::vector<Payload>& in) {
@@ -262,8 +257,7 @@ private:
     }
 
     AuthRoundConfig config_;
-    eap::ServerEnvironment env_;
-    std::unique_ptr<eap::EapAuthenticator> eap_;
+    std::unique_ptr<EapBackend> backend_;
     Phase phase_ = Phase::kStart;
     Bytes pending_eap_;
     SecretBytes msk_;
@@ -453,7 +447,7 @@ bool eap_only_allowed(const AuthRoundConfig& eap_round) {
 }
 
 Result<std::unique_ptr<RemoteAuthenticator>> make_eap_remote(const AuthRoundConfig& config) {
-    if (!config.eap_users) {
+    if (!config.eap_users && config.eap_method != "radius") {
         return make_error(ErrorCode::kConfig, "auth = eap-" + config.eap_method + " but no secrets eap-* were loaded");
     }
     return std::unique_ptr<RemoteAuthenticator>(new EapRemote(config));

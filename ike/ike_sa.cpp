@@ -381,6 +381,9 @@ void IkeSa::handle(ByteView raw, const Message& msg, const IkePath& from) {
         for (const Bytes& p : cached_response_->packets) out_.push_back(OutgoingDatagram{path_, p});
         return;
     }
+    if (pending_auth_ && h.message_id == pending_auth_->header.message_id) {
+        return drop("request retransmitted while the EAP back-end works");
+    }
     if (h.message_id != peer_mid_) return drop("request with unexpected Message ID");
     auto inner = decrypt(raw, msg, false);
     if (!inner) {

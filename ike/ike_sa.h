@@ -63,6 +63,12 @@ struct IkeSaEnv {
     uint16_t nat_t_port = 4500;    // our NAT-T socket's port (switch target, §2.23)
     RetransmitPolicy retransmit;
     Duration half_open_timeout{30000};
+    // EAP rounds with auth = eap-radius (the gateway's RADIUS client).
+    EapBackendFactory external_eap;
+    // An external back-end has an answer for the IKE_SA with this unique
+    // id: call IkeSaManager::resume_auth(id) from the event loop (never
+    // from inside this callback).
+    std::function<void(uint32_t)> auth_ready;
 };
 
 enum class IkeSaState {
@@ -101,6 +107,10 @@ public:
     Status delete_child(uint32_t spi_in);
     void delete_ike();
     void send_dpd();
+    // The external EAP back-end of the running round answered (it called
+    // IkeSaEnv::auth_ready): the waiting IKE_AUTH request gets its response.
+    void resume_auth();
+    bool auth_pending() const { return pending_auth_.has_value(); }
 
     IkeSaState state() const { return state_; }
     bool original_initiator() const { return original_initiator_; }
@@ -202,6 +212,11 @@ private:
     // ike_sa_auth.cpp
     void send_auth_request();
     void handle_auth_request(const IkeHeader& header, const std::vector<Payload>& inner);
+    // The rest of an IKE_AUTH request once its round decided (at once, or
+    // after resume_auth for an external back-end).
+    void answer_auth_request(const IkeHeader& header, const std::vector<Payload>& inner, bool first,
+                             Result<AuthStatus> status);
+    void refuse_auth(const IkeHeader& header, NotifyType n, const std::string& why);
     void handle_auth_response(const std::vector<Payload>& inner);
     AuthRoundContext auth_context(bool we_sign) const;
     void become_established();
@@ -267,6 +282,13 @@ private:
     // IKE_AUTH
     std::unique_ptr<LocalAuthenticator> local_auth_;
     std::unique_ptr<RemoteAuthenticator> remote_auth_;
+    // An IKE_AUTH request whose round waits for an external back-end.
+    struct PendingAuth {
+        IkeHeader header;
+        std::vector<Payload> inner;
+        bool first = false;
+    };
+    std::optional<PendingAuth> pending_auth_;
     std::optional<Bytes> vip_;             // initiator: assigned; responder: leased to the peer
     std::vector<std::string> vip_pools_;   // responder: where vip_ came from
     ChildOffer auth_child_offer_;          // initiator: the child in IKE_AUTH

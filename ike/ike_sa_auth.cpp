@@ -63,6 +63,14 @@ AuthRoundContext IkeSa::auth_context(bool we_sign) const {
     ctx.peer_hash_algorithms = peer_hash_algorithms_;
     ctx.random = &env_.random;
     ctx.now = env_.clock.now();
+    ctx.local = path_.local;
+    ctx.remote = path_.remote;
+    ctx.ike_sa_id = unique_id_;
+    ctx.external_eap = &env_.external_eap;
+    // The back-end belongs to this SA's round, so it cannot outlive `this`.
+    ctx.wake = [this] {
+        if (env_.auth_ready) env_.auth_ready(unique_id_);
+    };
     return ctx;
 }
 
@@ -244,6 +252,11 @@ void IkeSa::handle_auth_response(const std::vector<Payload>& inner) {
 
 void IkeSa::become_established() {
     state_ = IkeSaState::kEstablished;
+    // The rounds are over: their EAP and TLS state (tens of KB for
+    // EAP-TLS) is not kept for the life of the IKE_SA.
+    local_auth_.reset();
+    remote_auth_.reset();
+    pending_auth_.reset();
     LOG_INFO(kLog, "IKE_SA %s[%u] established between %s[%s]...%s[%s]", config_->name.c_str(), unique_id_,
              path_.local.host_string().c_str(), my_id_.to_string().c_str(), path_.remote.host_string().c_str(),
              peer_id_.to_string().c_str());
@@ -277,11 +290,13 @@ void IkeSa::handle_config_request(const ConfigPayload& cp, std::vector<Payload>&
     }
 }
 
+void IkeSa::refuse_auth(const IkeHeader& header, NotifyType n, const std::string& why) {
+    send_response(header, {notify(n)});
+    fail(why);
+}
+
 void IkeSa::handle_auth_request(const IkeHeader& header, const std::vector<Payload>& inner) {
-    auto refuse = [&](NotifyType n, const std::string& why) {
-        send_response(header, {notify(n)});
-        fail(why);
-    };
+    auto refuse = [&](NotifyType n, const std::string& why) { refuse_auth(header, n, why); };
     // A multi-message round (EAP, RFC 7296 §2.16) already runs: this
     // request continues it.
     const bool first = remote_auth_ == nullptr;
@@ -349,7 +364,28 @@ void IkeSa::handle_auth_request(const IkeHeader& header, const std::vector<Paylo
     }
     remote_auth_->round_opened = true;
     auto st = remote_auth_->process(auth_context(false), inner);
+    if (st && *st == AuthStatus::kPending) {
+        // An external back-end (RADIUS) answers later: the request stays
+        // unanswered until resume_auth(); retransmissions are dropped.
+        pending_auth_ = PendingAuth{header, inner, first};
+        return;
+    }
+    answer_auth_request(header, inner, first, std::move(st));
+}
+
+void IkeSa::resume_auth() {
+    if (!pending_auth_ || remote_auth_ == nullptr || state_ != IkeSaState::kAuthenticating) return;
+    auto st = remote_auth_->resume(auth_context(false));
+    if (st && *st == AuthStatus::kPending) return;  // woken without an answer
+    PendingAuth p = std::exchange(pending_auth_, std::nullopt).value();
+    answer_auth_request(p.header, p.inner, p.first, std::move(st));
+}
+
+void IkeSa::answer_auth_request(const IkeHeader& header, const std::vector<Payload>& inner, bool first,
+                                Result<AuthStatus> st) {
+    auto refuse = [&](NotifyType n, const std::string& why) { refuse_auth(header, n, why); };
     if (!st) return refuse(NotifyType::kAuthenticationFailed, "authentication of '" + peer_id_.to_string() + "' failed: " + st.error().detail);
+    if (*st == AuthStatus::kPending) return refuse(NotifyType::kAuthenticationFailed, "authentication round waits twice");
 
     std::vector<Payload> out;
     if (*st == AuthStatus::kFailed) {

@@ -162,6 +162,10 @@ IkeSa* IkeSaManager::find_by_unique_id(uint32_t id) {
     return nullptr;
 }
 
+void IkeSaManager::resume_auth(uint32_t unique_id) {
+    if (IkeSa* sa = find_by_unique_id(unique_id); sa != nullptr) with_sa(sa, [](IkeSa& s) { s.resume_auth(); });
+}
+
 std::vector<IkeSa*> IkeSaManager::all() {
     std::vector<IkeSa*> v;
     for (auto& [spi, sa] : sas_) v.push_back(sa.get());

@@ -36,7 +36,7 @@ struct AuthRoundConfig {
     Identity id;                        // local: what we send; remote: what we accept
     std::vector<std::string> certs;     // local: our certificate files
     std::vector<std::string> cacerts;   // remote: trust anchors
-    std::string eap_method;             // auth = eap-<method> (issue 8)
+    std::string eap_method;             // auth = eap-<method> (issue 8); "radius": an AAA server runs it
     // Loaded credentials (gateway/swanctl_conf resolves the file names):
     std::vector<std::shared_ptr<const crypto::Certificate>> cert_chain;  // local: ours, leaf first
     std::shared_ptr<const crypto::PrivateKey> private_key;               // local: matches cert_chain[0]

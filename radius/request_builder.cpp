@@ -16,7 +16,11 @@ std::string format_station_id(const MacAddress& mac) {
 }
 
 std::string format_called_station_id(const MacAddress& nas_mac, std::string_view ssid) {
-    std::string out = format_station_id(nas_mac);
+    return format_called_station_id(StationId(nas_mac), ssid);
+}
+
+std::string format_called_station_id(const StationId& nas, std::string_view ssid) {
+    std::string out = nas.str();
     if (!ssid.empty()) {
         out += ':';
         out += ssid;
@@ -30,7 +34,7 @@ Status add_session_attributes(Packet& p, const SessionAttributes& a) {
     if (!a.nas_identifier.empty()) LANYARD_TRY(add_string(p, attr::kNasIdentifier, a.nas_identifier));
     add_integer(p, attr::kNasPortType, static_cast<uint32_t>(a.nas_port_type));
     LANYARD_TRY(add_string(p, attr::kCalledStationId, format_called_station_id(a.called_station, a.ssid)));
-    LANYARD_TRY(add_string(p, attr::kCallingStationId, format_station_id(a.calling_station)));
+    LANYARD_TRY(add_string(p, attr::kCallingStationId, a.calling_station.str()));
     return ok_status();
 }
 

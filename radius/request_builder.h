@@ -21,6 +21,27 @@ std::string format_station_id(const MacAddress& mac);
 // RFC 3580 §3.20: Called-Station-Id is the NAS MAC, followed by ":SSID" on
 // IEEE 802.11 ("AA-BB-CC-DD-EE-FF:ssid"); the bare MAC when ssid is empty.
 std::string format_called_station_id(const MacAddress& nas_mac, std::string_view ssid);
+class StationId;
+std::string format_called_station_id(const StationId& nas, std::string_view ssid);
+
+// Called-Station-Id / Calling-Station-Id (RFC 2865 §5.30, §5.31): an
+// 802.1X NAS names the ends of the link by MAC address (RFC 3580 §3.20,
+// §3.21); a VPN gateway by IP address, as charon's eap-radius does.
+class StationId {
+public:
+    StationId() : text_(format_station_id(MacAddress{})) {}
+    StationId(const MacAddress& mac) : text_(format_station_id(mac)) {}  // NOLINT: implicit on purpose
+    static StationId from_text(std::string text) {
+        StationId id;
+        id.text_ = std::move(text);
+        return id;
+    }
+    const std::string& str() const { return text_; }
+    bool operator==(const StationId&) const = default;
+
+private:
+    std::string text_;
+};
 
 // The attributes that name the user, the NAS and the two ends of the link,
 // common to Access-Requests and Accounting-Requests (RFC 3580 §3).
@@ -29,9 +50,9 @@ struct SessionAttributes {
     std::optional<Ipv4Address> nas_ip_address;
     std::string nas_identifier;                  // omitted when empty
     NasPortType nas_port_type = NasPortType::kWireless80211;
-    MacAddress called_station;                   // the NAS (AP/switch port) MAC
+    StationId called_station;                    // the NAS (AP/switch port MAC, gateway IP)
     std::string ssid;                            // empty for wired
-    MacAddress calling_station;                  // the supplicant's MAC
+    StationId calling_station;                   // the supplicant's MAC, the IKE peer's IP
 };
 // Appends them in hostapd's order: User-Name, NAS-IP-Address,
 // NAS-Identifier, NAS-Port-Type, Called-Station-Id, Calling-Station-Id.
@@ -46,9 +67,9 @@ struct AccessRequestParams {
     std::string nas_identifier;                  // omitted when empty
     std::optional<uint32_t> nas_port;
     NasPortType nas_port_type = NasPortType::kWireless80211;
-    MacAddress called_station;                   // the NAS (AP/switch port) MAC
+    StationId called_station;                    // the NAS (AP/switch port MAC, gateway IP)
     std::string ssid;                            // empty for wired
-    MacAddress calling_station;                  // the supplicant's MAC
+    StationId calling_station;                   // the supplicant's MAC, the IKE peer's IP
     std::optional<uint32_t> framed_mtu;          // RFC 3580 §3.10
     std::string connect_info;                    // e.g. "CONNECT 54Mbps 802.11g"; omitted when empty
     std::optional<ServiceType> service_type;

@@ -1,8 +1,10 @@
 // libFuzzer: swanctl.conf text into the settings parser and the
 // lanyard-gateway configuration reader (no credentials directory exists at
-// the fuzz path, so only the text is exercised).
+// the fuzz path, so only the text is exercised); the same text as
+// strongswan.conf into the eap-radius settings reader.
 #include <string>
 
+#include "gateway/eap_radius_conf.h"
 #include "gateway/swanctl_conf.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -15,6 +17,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         }
     } else if (r.error().detail.empty()) {
         __builtin_trap();  // every error names what is wrong
+    }
+    auto radius = lanyard::gateway::parse_eap_radius_settings(text, "/nonexistent/fuzz/strongswan.conf");
+    if (radius.ok()) {
+        if (radius->servers.empty()) __builtin_trap();  // a reader that succeeds has a server
+    } else if (radius.error().detail.empty()) {
+        __builtin_trap();
     }
     return 0;
 }

@@ -37,6 +37,28 @@ eap_case() {
   eap_rounds_case "$1" "$(sec remote "$2")" "$(sec local "$3")" "$4" "$5"
 }
 
+# Lanyard's RADIUS server (lanyard-authenticator driver=none, LYD_RADIUS_SERVER
+# to use another build) on the loopback of a case's namespace, with carol
+# (MSCHAPv2, or MD5 after a Nak) and dave (MD5) in its eap_user file.
+RADIUS_SERVER=${LYD_RADIUS_SERVER:-$LYD_BIN/lanyard-authenticator}
+RADIUS_PORT=18120
+RADIUS_SECRET=lanyard-radius-secret
+# start_radius_server NAMESPACE DIR
+start_radius_server() {
+  local ns=$1 dir=$2
+  printf '"carol" MSCHAPV2,MD5 "%s"\n"dave" MD5 "%s"\n' "$EAP_SECRET" "$EAP_SECRET" > "$dir/eap_user"
+  echo "127.0.0.1/32 $RADIUS_SECRET" > "$dir/clients"
+  cat > "$dir/radius.conf" <<CONF
+driver=none
+eap_server=1
+eap_user_file=$dir/eap_user
+radius_server_clients=$dir/clients
+radius_server_auth_port=$RADIUS_PORT
+CONF
+  run_bg "$ns" "$dir/radius.log" "$RADIUS_SERVER" -d -t "$dir/radius.conf" > /dev/null
+  wait_for_log "$dir/radius.log" 'RADIUS server listening' 10
+}
+
 # eap_rounds_case NAME GW_REMOTE_SECTIONS CHARON_LOCAL_SECTIONS CHARON_SECRET EXPECT
 eap_rounds_case() {
   local c=$1 gw_remote=$2 sw_local=$3 sw_secret=$4 expect=$5 out
@@ -80,7 +102,14 @@ secrets {
     }
 }
 CONF
-  run_bg "$c-g" "$D/gw.log" "$GW" -c "$D/gw.conf" --listen "$G_ADDR" --kernel none -d > /dev/null
+  # auth = eap-radius rounds: Lanyard's RADIUS server beside the gateway,
+  # named in a strongswan.conf as charon's eap-radius plugin reads it.
+  if printf '%s' "$gw_remote" | grep -q 'eap-radius'; then
+    start_radius_server "$c-g" "$D" || { not_ok "$c" "RADIUS server: $(tail -1 "$D/radius.log")"; return; }
+    printf 'charon {\n  plugins {\n    eap-radius {\n      nas_identifier = lanyard-gw\n      servers {\n        lyd {\n          address = 127.0.0.1\n          auth_port = %s\n          secret = %s\n        }\n      }\n    }\n  }\n}\n' \
+      "$RADIUS_PORT" "$RADIUS_SECRET" > "$D/strongswan.conf"
+  fi
+  run_bg "$c-g" "$D/gw.log" "$GW" -c "$D/gw.conf" --strongswan-conf "$D/strongswan.conf" --listen "$G_ADDR" --kernel none -d > /dev/null
   wait_for_log "$D/gw.log" 'listening on .*\(NAT-T\)' 5 || { not_ok "$c" "gateway: $(head -1 "$D/gw.log")"; return; }
   sw_init "$D/sw" "$SW_LOAD"
   cp "$PKI_DIR/client.pem" "$D/sw/x509/"; cp "$PKI_DIR/client.key" "$D/sw/private/"; cp "$PKI_DIR/ca.pem" "$D/sw/x509ca/"
@@ -117,7 +146,9 @@ CONF
        printf '%s' "$out" | grep -q "authentication of 'server.lanyard.test' with .* successful" &&
        grep -q "IKE_SA rw\[[0-9]*\] established" "$D/gw.log" &&
        grep -q "CHILD_SA net{1} established" "$D/gw.log" &&
-       { [ -z "${EXPECT_CHARON:-}" ] || printf '%s' "$out" | grep -q "$EXPECT_CHARON"; }; then
+       { [ -z "${EXPECT_CHARON:-}" ] || printf '%s' "$out" | grep -q "$EXPECT_CHARON"; } &&
+       { [ -z "${EXPECT_GW:-}" ] || grep -qE "$EXPECT_GW" "$D/gw.log"; } &&
+       { [ -z "${EXPECT_RADIUS:-}" ] || grep -qE "$EXPECT_RADIUS" "$D/radius.log"; }; then
       ok "$c"
       echo "# $c: $(grep -m1 -o 'EAP method EAP-[A-Z0-9]* succeeded.*' "$D/gw.log")"
     else
@@ -197,6 +228,30 @@ eap_rounds_case rfc4739_missing_round \
   "$(sec remote-1 "            auth = eap-md5")$(sec remote-2 "            auth = eap-mschapv2")" \
   "$(sec local "            auth = eap-md5
             id = carol")" "$EAP_SECRET" "requires 2 authentication rounds, peer completed 1"
+# The gateway's EAP round served by Lanyard's RADIUS server (auth =
+# eap-radius): IDi as the EAP identity, sent to the server as the
+# EAP-Response/Identity; then RFC 4739 pubkey + EAP with the EAP identity
+# asked for (eap_id = %any) and relayed; then a wrong EAP-MD5 password
+# (Access-Reject with EAP-Failure, after charon's Nak of MSCHAPv2).
+EXPECT_GW="EAP method EAP-MSCHAPV2 succeeded for 'carol' \\(RADIUS\\), MSK established" \
+EXPECT_RADIUS="RADIUS: 127.0.0.1 carol MSCHAPV2 success" \
+eap_case radius_mschapv2 "            auth = eap-radius" \
+  "            auth = eap-mschapv2
+            id = carol" "$EAP_SECRET" ok
+EXPECT_GW="EAP method EAP-MSCHAPV2 succeeded for 'carol' \\(RADIUS\\)" \
+EXPECT_RADIUS="RADIUS: 127.0.0.1 carol MSCHAPV2 success" \
+eap_rounds_case rfc4739_pubkey_radius \
+  "$(sec remote-1 "            auth = pubkey
+            id = user@lanyard.test
+            cacerts = ca.pem")$(sec remote-2 "            auth = eap-radius
+            eap_id = %any")" \
+  "$(sec local-1 "            auth = pubkey
+            certs = client.pem
+            id = user@lanyard.test")$(sec local-2 "            auth = eap-mschapv2
+            eap_id = carol")" "$EAP_SECRET" ok
+eap_case radius_wrong_password "            auth = eap-radius" \
+  "            auth = eap-md5
+            id = carol" "not the secret" "EAP method EAP-MD5 failed for 'carol': Access-Reject"
 # Lanyard to Lanyard: lanyard-gateway as the EAP peer (initiator) against
 # lanyard-gateway as the EAP authenticator, for what charon cannot do
 # (PEAP) and the rest once more.
@@ -261,7 +316,14 @@ secrets {
     }
 }
 CONF
-  run_bg "$c-g" "$D/gw.log" "$GW" -c "$D/gw.conf" --listen "$G_ADDR" --kernel none -d > /dev/null
+  # auth = eap-radius rounds: Lanyard's RADIUS server beside the gateway,
+  # named in a strongswan.conf as charon's eap-radius plugin reads it.
+  if printf '%s' "$gw_remote" | grep -q 'eap-radius'; then
+    start_radius_server "$c-g" "$D" || { not_ok "$c" "RADIUS server: $(tail -1 "$D/radius.log")"; return; }
+    printf 'charon {\n  plugins {\n    eap-radius {\n      nas_identifier = lanyard-gw\n      servers {\n        lyd {\n          address = 127.0.0.1\n          auth_port = %s\n          secret = %s\n        }\n      }\n    }\n  }\n}\n' \
+      "$RADIUS_PORT" "$RADIUS_SECRET" > "$D/strongswan.conf"
+  fi
+  run_bg "$c-g" "$D/gw.log" "$GW" -c "$D/gw.conf" --strongswan-conf "$D/strongswan.conf" --listen "$G_ADDR" --kernel none -d > /dev/null
   wait_for_log "$D/gw.log" 'listening on .*\(NAT-T\)' 5 || { not_ok "$c" "gateway: $(head -1 "$D/gw.log")"; return; }
   out=$(lyd_exec "$c-c" 30 "$GW" -c "$D/i/init.conf" --listen "$C_ADDR" --kernel none --initiate gw/net --exit-when-done -d -f "$D/init.log")
   if printf '%s' "$out" | grep -q '1 established, 0 failed' &&
@@ -296,9 +358,6 @@ lanyard_case lanyard_pubkey_eap \
 # charon as the gateway with its eap-radius plugin, Lanyard's RADIUS server
 # (lanyard-authenticator driver=none) as its back-end on loopback, and
 # lanyard-gateway as the EAP peer (initiator).
-RADIUS_SERVER=${LYD_RADIUS_SERVER:-$LYD_BIN/lanyard-authenticator}
-RADIUS_PORT=18120
-RADIUS_SECRET=lanyard-radius-secret
 # charon_radius_case NAME INIT_LOCAL_LINES
 charon_radius_case() {
   local c=$1 init_local=$2 out
@@ -308,17 +367,7 @@ charon_radius_case() {
   mkdir -p "$D/i/x509ca"
   cp "$PKI_DIR/ca.pem" "$D/i/x509ca/"
   net_pair "$c" || { not_ok "$c" "namespaces"; return; }
-  printf '"carol" MSCHAPV2 "%s"\n"dave" MD5 "%s"\n' "$EAP_SECRET" "$EAP_SECRET" > "$D/eap_user"
-  echo "127.0.0.1/32 $RADIUS_SECRET" > "$D/clients"
-  cat > "$D/radius.conf" <<CONF
-driver=none
-eap_server=1
-eap_user_file=$D/eap_user
-radius_server_clients=$D/clients
-radius_server_auth_port=$RADIUS_PORT
-CONF
-  run_bg "$c-c" "$D/radius.log" "$RADIUS_SERVER" -d -t "$D/radius.conf" > /dev/null
-  wait_for_log "$D/radius.log" 'RADIUS server listening' 10 || { not_ok "$c" "RADIUS server: $(tail -1 "$D/radius.log")"; return; }
+  start_radius_server "$c-c" "$D" || { not_ok "$c" "RADIUS server: $(tail -1 "$D/radius.log")"; return; }
   sw_init "$D/sw" "${SW_LOAD} eap-radius" "plugins {" "    eap-radius {" "        servers {" "            lyd {" \
     "                address = 127.0.0.1" "                auth_port = $RADIUS_PORT" "                secret = $RADIUS_SECRET" \
     "            }" "        }" "    }" "}"

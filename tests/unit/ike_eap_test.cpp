@@ -494,3 +494,180 @@ TEST_CASE("the initiator checks the gateway's certificate before it answers EAP"
     CHECK(initiator_auth_requests == 1);  // the first IKE_AUTH only: no EAP-Response ever left
     CHECK(t.neither_up());
 }
+
+// ---- an external back-end (auth = eap-radius) that answers later ----
+
+namespace {
+
+// Stands in for the gateway's RADIUS round: every step of the integrated
+// engine is held back (kPending) until release() hands it over and wakes
+// the IKE_SA, as a RADIUS answer arriving on the event loop does.
+struct DeferredBackends {
+    struct Backend final : EapBackend {
+        Backend(DeferredBackends& owner, std::unique_ptr<EapBackend> inner, EapBackendPeer peer)
+            : owner_(owner), inner_(std::move(inner)), peer_(std::move(peer)) {}
+        ~Backend() override { std::erase(owner_.live, this); }
+        EapStep start(const std::string& identity, TimePoint now) override { return hold(inner_->start(identity, now)); }
+        EapStep handle(ByteView r, TimePoint now) override { return hold(inner_->handle(r, now)); }
+        std::optional<EapStep> take_delivered() override { return std::exchange(delivered_, std::nullopt); }
+        std::string identity() const override { return inner_->identity(); }
+        const char* name() const override { return "deferred"; }
+        EapStep hold(EapStep s) {
+            held_ = std::move(s);
+            EapStep p;
+            p.kind = EapStep::Kind::kPending;
+            return p;
+        }
+        void release() {
+            delivered_ = std::exchange(held_, std::nullopt);
+            if (owner_.edit && delivered_) owner_.edit(*delivered_);
+            peer_.wake();
+        }
+        DeferredBackends& owner_;
+        std::unique_ptr<EapBackend> inner_;
+        EapBackendPeer peer_;
+        std::optional<EapStep> held_, delivered_;
+    };
+
+    AuthRoundConfig served_by;  // the integrated round the "server" runs
+    RandomSource* random = nullptr;
+    std::vector<Backend*> live;
+    std::vector<uint32_t> woken;  // ids IkeSaEnv::auth_ready was called with
+    std::function<void(EapStep&)> edit;  // tampers with what the "server" answers
+    size_t made = 0;
+
+    EapBackendFactory factory() {
+        return [this](const EapBackendPeer& peer) -> Result<std::unique_ptr<EapBackend>> {
+            auto inner = make_local_eap_backend(served_by, *random);
+            if (!inner) return inner.error();
+            auto b = std::make_unique<Backend>(*this, std::move(*inner), peer);
+            live.push_back(b.get());
+            ++made;
+            return std::unique_ptr<EapBackend>(std::move(b));
+        };
+    }
+};
+
+struct ExternalEapPair {
+    EapPair eap;
+    DeferredBackends backends;
+    explicit ExternalEapPair(const EapSetup& s) : eap(s) {
+        backends.served_by = eap.moon->remote[0];
+        backends.random = &eap.pair.r.random;
+        eap.moon->remote[0].eap_method = "radius";
+        eap.moon->remote[0].eap_users.reset();  // the "RADIUS server" has them
+        eap.pair.r.env.external_eap = backends.factory();
+        eap.pair.r.env.auth_ready = [this](uint32_t id) { backends.woken.push_back(id); };
+    }
+    // Releases every held answer, resumes the woken SAs, moves datagrams;
+    // bounded like the EAP rounds themselves.
+    void serve_all() {
+        for (int n = 0; n < 60 && !backends.live.empty(); ++n) {
+            auto live = backends.live;
+            for (auto* b : live) b->release();
+            for (uint32_t id : std::exchange(backends.woken, {})) eap.pair.r.manager.resume_auth(id);
+            eap.pair.pump();
+            bool any_held = false;
+            for (auto* b : backends.live) any_held = any_held || b->held_.has_value();
+            if (!any_held) return;
+        }
+    }
+};
+
+}  // namespace
+
+TEST_CASE("external EAP back-end: the IKE_AUTH request waits unanswered until the back-end answers") {
+    ExternalEapPair t(EapSetup{});
+    t.eap.pair.initiate(t.eap.carol, "home-child");
+    t.eap.pair.pump();
+    IkeSa* r = t.eap.pair.only(t.eap.pair.r);
+    REQUIRE(r != nullptr);
+    REQUIRE(t.backends.made == 1);
+    CHECK(r->auth_pending());
+    CHECK(r->state() == IkeSaState::kAuthenticating);
+    // The initiator retransmits; the responder neither answers nor runs the
+    // round again while the back-end works.
+    const size_t before = t.eap.pair.delivered;
+    t.eap.pair.advance(Duration(4500));
+    CHECK(t.eap.pair.delivered == before + 1);  // the retransmission, unanswered
+    CHECK(r->stats().dropped == 1);
+    CHECK(t.backends.made == 1);
+    t.serve_all();
+    REQUIRE(t.eap.pair.only(t.eap.pair.i) != nullptr);
+    CHECK(t.eap.pair.only(t.eap.pair.i)->state() == IkeSaState::kEstablished);
+    CHECK(t.eap.pair.only(t.eap.pair.r)->state() == IkeSaState::kEstablished);
+    CHECK(t.eap.pair.only(t.eap.pair.r)->children().size() == 1);
+    CHECK(t.backends.live.empty());  // the round's state is released once established
+}
+
+TEST_CASE("external EAP back-end: eap_id = %any asks for the identity through the back-end") {
+    EapSetup s;
+    s.server_eap_id = "%any";
+    s.peer_eap_identity = "carol";
+    ExternalEapPair t(s);
+    t.eap.pair.initiate(t.eap.carol, "home-child");
+    t.eap.pair.pump();
+    t.serve_all();
+    REQUIRE(t.eap.pair.only(t.eap.pair.r) != nullptr);
+    CHECK(t.eap.pair.only(t.eap.pair.r)->state() == IkeSaState::kEstablished);
+}
+
+TEST_CASE("external EAP back-end: Access-Reject (EAP-Failure) and silence both end the IKE_SA unestablished") {
+    SUBCASE("failure") {
+        EapSetup s;
+        s.peer_password = "wrong";
+        ExternalEapPair t(s);
+        t.eap.pair.initiate(t.eap.carol, "home-child");
+        t.eap.pair.pump();
+        t.serve_all();
+        CHECK(t.eap.neither_up());
+    }
+    SUBCASE("no answer from any server") {
+        ExternalEapPair t(EapSetup{});
+        t.backends.edit = [](EapStep& step) {
+            step = EapStep{};
+            step.kind = EapStep::Kind::kError;
+            step.reason = "no answer from any RADIUS server";
+        };
+        t.eap.pair.initiate(t.eap.carol, "home-child");
+        t.eap.pair.pump();
+        t.serve_all();
+        CHECK(t.eap.neither_up());
+        for (IkeSa* sa : t.eap.pair.r.manager.all()) CHECK(sa->close_reason().find("no answer from any RADIUS server") != std::string::npos);
+    }
+}
+
+TEST_CASE("external EAP back-end: EAP-Success for MSCHAPv2 without an MSK is refused (CVE-2021-45079 class)") {
+    ExternalEapPair t(EapSetup{});
+    t.backends.edit = [](EapStep& step) {
+        if (step.kind == EapStep::Kind::kSuccess) step.msk = SecretBytes();  // an Access-Accept without MS-MPPE keys
+    };
+    t.eap.pair.initiate(t.eap.carol, "home-child");
+    t.eap.pair.pump();
+    t.serve_all();
+    CHECK(t.eap.neither_up());
+}
+
+TEST_CASE("external EAP back-end: an SA that goes away while waiting is simply gone") {
+    ExternalEapPair t(EapSetup{});
+    t.eap.pair.initiate(t.eap.carol, "home-child");
+    t.eap.pair.pump();
+    REQUIRE(t.backends.live.size() == 1);
+    const uint32_t id = t.eap.pair.only(t.eap.pair.r)->unique_id();
+    // The initiator gives up (retransmissions exhausted, ~165 s) and the
+    // responder's half-open SA times out: the round and its back-end go.
+    for (int n = 0; n < 40; ++n) t.eap.pair.advance(Duration(10000));
+    CHECK(t.backends.live.empty());
+    t.eap.pair.r.manager.resume_auth(id);  // a late wake-up finds nothing
+    CHECK(t.eap.neither_up());
+}
+
+TEST_CASE("eap-radius round without a RADIUS server configured is refused") {
+    EapPair eap(EapSetup{});
+    eap.moon->remote[0].eap_method = "radius";
+    eap.pair.initiate(eap.carol, "home-child");
+    eap.pair.pump();
+    CHECK(eap.neither_up());
+    IkeSa* i = eap.pair.only(eap.pair.i);
+    if (i != nullptr) CHECK(i->state() != IkeSaState::kAuthenticating);
+}

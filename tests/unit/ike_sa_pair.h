@@ -34,7 +34,7 @@ inline std::shared_ptr<PeerConfig> psk_config(const std::string& name, const std
 
 struct Side {
     Side(uint64_t seed, const std::string& addr, uint16_t port, ManagerOptions options = {})
-        : random(seed), installer(random), env{clock_ref(), random, installer, store, 4500, {}, Duration(30000)},
+        : random(seed), installer(random), env{clock_ref(), random, installer, store, 4500, {}, Duration(30000), {}, {}},
           manager(env, options) {
         address = SocketAddress::parse(addr, port).value();
         nat_t = SocketAddress::parse(addr, 4500).value();

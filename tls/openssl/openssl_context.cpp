@@ -85,6 +85,11 @@ Status configure(SSL_CTX* ctx, const Config& c) {
             // Always verify so the callback sees the leaf; it ignores chain
             // errors only when verify_peer is off.
             SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, ossl::verify_callback);
+            // EAP servers that do not send the RFC 5746 renegotiation_info
+            // extension (strongSwan's libtls, older RADIUS servers) are
+            // accepted, as wpa_supplicant does: EAP never renegotiates, and
+            // OpenSSL 3 would otherwise refuse the handshake.
+            SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT);
             break;
         case Role::kServer:
             // RFC 5216 §5.3: EAP-TLS servers request and require a client
