@@ -440,7 +440,13 @@ void IkeSa::handle_response(const IkeHeader& header, const std::vector<Payload>&
     (void)header;
     switch (done.task.kind) {
         case RequestKind::kIkeSaInit: return;  // handled in handle_init_response
-        case RequestKind::kIkeAuth: return handle_auth_response(inner);
+        case RequestKind::kIkeAuth:
+            handle_auth_response(inner);
+            // §2.21.2: a failure found in a response goes back to the
+            // responder, which may consider the IKE_SA established, in a
+            // separate INFORMATIONAL (sent once; we are closed).
+            if (state_ == IkeSaState::kClosed && !peer_refused_auth_) send_auth_failed_notice();
+            return;
         case RequestKind::kDpd: return;
         case RequestKind::kDeleteIke:
             LOG_INFO(kLog, "IKE_SA %s[%u] deleted", config_ ? config_->name.c_str() : "?", unique_id_);
@@ -466,10 +472,18 @@ void IkeSa::handle_response(const IkeHeader& header, const std::vector<Payload>&
 }
 
 // §1.4.1: DELETE of the IKE_SA, or of CHILD_SAs (answered with our halves).
+void IkeSa::send_auth_failed_notice() {
+    const IkeHeader h = make_header(ExchangeType::kInformational, my_mid_, false);
+    auto packets = seal(h, {make_payload(NotifyPayload{ProtocolId::kNone,
+                                                       static_cast<uint16_t>(NotifyType::kAuthenticationFailed), {}, {}})});
+    if (packets) send_packets(*packets);
+}
+
 void IkeSa::handle_informational_request(const IkeHeader& header, const std::vector<Payload>& inner) {
     // §2.21.2: an initiator that refuses our IKE_AUTH (e.g. after a failed
-    // EAP method) says so in an INFORMATIONAL while we still authenticate.
-    if (state_ == IkeSaState::kAuthenticating) {
+    // EAP method, or our AUTH in the last response) says so in an
+    // INFORMATIONAL, while we still authenticate or just after.
+    if (state_ == IkeSaState::kAuthenticating || state_ == IkeSaState::kEstablished) {
         for (const Payload& p : inner) {
             const NotifyPayload* n = p.get<NotifyPayload>();
             if (n != nullptr && n->is(NotifyType::kAuthenticationFailed)) {

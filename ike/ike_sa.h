@@ -217,6 +217,14 @@ private:
     void answer_auth_request(const IkeHeader& header, const std::vector<Payload>& inner, bool first,
                              Result<AuthStatus> status);
     void refuse_auth(const IkeHeader& header, NotifyType n, const std::string& why);
+    // RFC 4739 rounds of the responder's own (two responder certificates):
+    // responder side, then the initiator's check of each and its end.
+    void continue_responder_rounds(const IkeHeader& header, const std::vector<Payload>& inner);
+    void establish_responder(const IkeHeader& header, const std::vector<Payload>& request, std::vector<Payload>& out);
+    bool verify_peer_round(const std::vector<Payload>& inner, size_t round);
+    void finish_initiator_rounds(const std::vector<Payload>& inner);
+    // §2.21.2: our IKE_AUTH failed on the responder's answer; tell it.
+    void send_auth_failed_notice();
     void handle_auth_response(const std::vector<Payload>& inner);
     AuthRoundContext auth_context(bool we_sign) const;
     void become_established();
@@ -289,6 +297,15 @@ private:
         bool first = false;
     };
     std::optional<PendingAuth> pending_auth_;
+    // RFC 4739 rounds of the responder: responder side, the request whose
+    // SA/TS/CP the last of our rounds answers; initiator side, which of the
+    // responder's rounds was verified and whether another follows.
+    std::optional<std::vector<Payload>> responder_final_request_;
+    size_t local_round_ = 0;
+    size_t remote_round_ = 0;
+    bool peer_more_rounds_ = false;
+    bool awaiting_peer_round_ = false;
+    bool peer_refused_auth_ = false;  // its IKE_AUTH response said AUTHENTICATION_FAILED
     std::optional<Bytes> vip_;             // initiator: assigned; responder: leased to the peer
     std::vector<std::string> vip_pools_;   // responder: where vip_ came from
     ChildOffer auth_child_offer_;          // initiator: the child in IKE_AUTH

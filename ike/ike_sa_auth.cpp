@@ -28,6 +28,17 @@ Identity address_identity(const SocketAddress& a) {
     return id;
 }
 
+bool has_notify(const std::vector<Payload>& p, NotifyType type) {
+    return std::any_of(p.begin(), p.end(), [type](const Payload& x) {
+        const NotifyPayload* n = x.get<NotifyPayload>();
+        return n != nullptr && n->is(type);
+    });
+}
+
+bool has_payload(const std::vector<Payload>& p, PayloadType type) {
+    return std::any_of(p.begin(), p.end(), [type](const Payload& x) { return x.payload_type() == type; });
+}
+
 // RFC 4739 §3.2: ANOTHER_AUTH_FOLLOWS beside our AUTH when a further
 // local round is configured (never in a message without AUTH).
 void mark_another_round(std::vector<Payload>& p, size_t round, size_t rounds) {
@@ -154,8 +165,16 @@ void IkeSa::handle_auth_response(const std::vector<Payload>& inner) {
     for (const auto& p : inner) {
         const NotifyPayload* n = p.get<NotifyPayload>();
         if (n != nullptr && (n->is(NotifyType::kAuthenticationFailed) || n->is(NotifyType::kInvalidSyntax))) {
+            peer_refused_auth_ = true;
             return fail("peer refused IKE_AUTH with notify " + std::to_string(n->type));
         }
+    }
+    if (awaiting_peer_round_) {
+        // RFC 4739 §2: the responder's next round, asked for with an
+        // empty request.
+        awaiting_peer_round_ = false;
+        if (!verify_peer_round(inner, remote_round_ + 1)) return;
+        return finish_initiator_rounds(inner);
     }
     // The next message of our multi-message round (EAP, §2.16), or the
     // request it needs after the responder proved itself.
@@ -198,6 +217,7 @@ void IkeSa::handle_auth_response(const std::vector<Payload>& inner) {
         if (!st) return fail("authentication of '" + peer_id_.to_string() + "' failed: " + st.error().detail);
         if (*st != AuthStatus::kSuccess) return fail("multi-message remote authentication is not implemented yet");
         LOG_INFO(kLog, "authentication of '%s' with %s successful", peer_id_.to_string().c_str(), remote_auth_->name());
+        peer_more_rounds_ = has_notify(inner, NotifyType::kAnotherAuthFollows);
         auto done = continue_local();
         if (!done || !*done) return;
     }
@@ -221,6 +241,57 @@ void IkeSa::handle_auth_response(const std::vector<Payload>& inner) {
                  config_->local.size(), my_id_.to_string().c_str());
         send_request(Task{RequestKind::kIkeAuth, 0, {}}, ExchangeType::kIkeAuth, p, Outstanding{});
         return;
+    }
+    finish_initiator_rounds(inner);
+}
+
+bool IkeSa::verify_peer_round(const std::vector<Payload>& inner, size_t round) {
+    if (round >= config_->remote.size()) {
+        fail("responder announced authentication round " + std::to_string(round + 1) + ", connection " + config_->name +
+             " has " + std::to_string(config_->remote.size()) + " (RFC 4739)");
+        return false;
+    }
+    const Payload* idr = nullptr;
+    for (const auto& p : inner) if (p.payload_type() == PayloadType::kIdr) idr = &p;
+    if (idr == nullptr || idr->get<IdPayload>() == nullptr || !has_payload(inner, PayloadType::kAuth)) {
+        fail("responder round " + std::to_string(round + 1) + " without IDr' and AUTH (RFC 4739)");
+        return false;
+    }
+    peer_id_ = Identity::from_payload(*idr->get<IdPayload>());  // §2: IDr' is the latest ID for this AUTH
+    if (match_identity(config_->remote[round].id, peer_id_) == 0) {
+        fail("responder identity '" + peer_id_.to_string() + "' of round " + std::to_string(round + 1) +
+             " does not match the configured one");
+        return false;
+    }
+    auto remote = make_remote_authenticator(config_->remote[round]);
+    if (!remote) {
+        fail("responder round " + std::to_string(round + 1) + ": " + remote.error().detail);
+        return false;
+    }
+    auto st = (*remote)->process(auth_context(false), inner);
+    if (!st || *st != AuthStatus::kSuccess) {
+        fail("authentication of '" + peer_id_.to_string() + "' (responder round " + std::to_string(round + 1) +
+             ") failed: " + (st ? std::string("not a single-message method") : st.error().detail));
+        return false;
+    }
+    LOG_INFO(kLog, "authentication of '%s' with %s successful (responder round %zu, RFC 4739)", peer_id_.to_string().c_str(),
+             (*remote)->name(), round + 1);
+    remote_round_ = round;
+    peer_more_rounds_ = has_notify(inner, NotifyType::kAnotherAuthFollows);
+    return true;
+}
+
+void IkeSa::finish_initiator_rounds(const std::vector<Payload>& inner) {
+    if (peer_more_rounds_) {
+        // RFC 4739 §2: our rounds are done; an empty request lets the
+        // responder send its next one.
+        awaiting_peer_round_ = true;
+        send_request(Task{RequestKind::kIkeAuth, 0, {}}, ExchangeType::kIkeAuth, {}, Outstanding{});
+        return;
+    }
+    if (remote_round_ + 1 < config_->remote.size()) {
+        return fail("connection " + config_->name + " requires " + std::to_string(config_->remote.size()) +
+                    " responder authentication rounds, the responder completed " + std::to_string(remote_round_ + 1));
     }
     for (const auto& p : inner) {
         const ConfigPayload* cp = p.get<ConfigPayload>();
@@ -257,6 +328,7 @@ void IkeSa::become_established() {
     local_auth_.reset();
     remote_auth_.reset();
     pending_auth_.reset();
+    responder_final_request_.reset();
     LOG_INFO(kLog, "IKE_SA %s[%u] established between %s[%s]...%s[%s]", config_->name.c_str(), unique_id_,
              path_.local.host_string().c_str(), my_id_.to_string().c_str(), path_.remote.host_string().c_str(),
              peer_id_.to_string().c_str());
@@ -297,6 +369,7 @@ void IkeSa::refuse_auth(const IkeHeader& header, NotifyType n, const std::string
 
 void IkeSa::handle_auth_request(const IkeHeader& header, const std::vector<Payload>& inner) {
     auto refuse = [&](NotifyType n, const std::string& why) { refuse_auth(header, n, why); };
+    if (responder_final_request_) return continue_responder_rounds(header, inner);
     // A multi-message round (EAP, RFC 7296 §2.16) already runs: this
     // request continues it.
     const bool first = remote_auth_ == nullptr;
@@ -397,12 +470,20 @@ void IkeSa::answer_auth_request(const IkeHeader& header, const std::vector<Paylo
         return fail("authentication of '" + peer_id_.to_string() + "' with " + remote_auth_->name() + " failed");
     }
     if (first) {
+        // RFC 4739 §3.1: our own further rounds only for an initiator that
+        // announced MULTIPLE_AUTH_SUPPORTED.
+        if (config_->local.size() > 1 && !has_notify(inner, NotifyType::kMultipleAuthSupported)) {
+            return refuse(NotifyType::kAuthenticationFailed,
+                          "connection " + config_->name + " has " + std::to_string(config_->local.size()) +
+                              " local authentication rounds, the initiator did not announce MULTIPLE_AUTH_SUPPORTED (RFC 4739)");
+        }
         // §2.16: the responder proves itself in its first response, before
         // the EAP conversation.
         out.push_back(make_id_payload(false, my_id_.to_payload()));
         std::vector<Payload> auth;
         auto lst = local_auth_->build(auth_context(true), auth);
         if (!lst) return refuse(NotifyType::kAuthenticationFailed, "building our AUTH: " + lst.error().detail);
+        mark_another_round(auth, 0, config_->local.size());
         for (auto& a : auth) out.push_back(std::move(a));
     }
     if (*st == AuthStatus::kNeedMore) {
@@ -461,14 +542,55 @@ void IkeSa::answer_auth_request(const IkeHeader& header, const std::vector<Paylo
     }
     // SA, TS and CP: from the first request, or from this one when the
     // initiator sent them with its last round.
-    const bool sa_here = std::any_of(inner.begin(), inner.end(), [](const Payload& p) { return p.payload_type() == PayloadType::kSa; });
-    const std::vector<Payload> request = first || sa_here ? inner : std::move(remote_auth_->opening_request);
+    const bool sa_here = has_payload(inner, PayloadType::kSa);
+    std::vector<Payload> request = first || sa_here ? inner : std::move(remote_auth_->opening_request);
+    if (config_->local.size() > 1) {
+        // RFC 4739 §2: the initiator is authenticated; each of our further
+        // rounds answers an empty request, SA and TS come with the last.
+        LOG_INFO(kLog, "IKE_SA #%u: peer authenticated, our round 2 of %zu follows (RFC 4739)", unique_id_, config_->local.size());
+        responder_final_request_ = std::move(request);
+        send_response(header, out);
+        return;
+    }
+    establish_responder(header, request, out);
+}
+
+void IkeSa::continue_responder_rounds(const IkeHeader& header, const std::vector<Payload>& inner) {
+    auto refuse = [&](NotifyType n, const std::string& why) { refuse_auth(header, n, why); };
+    if (has_payload(inner, PayloadType::kIdi) || has_payload(inner, PayloadType::kAuth) || has_payload(inner, PayloadType::kEap)) {
+        return refuse(NotifyType::kInvalidSyntax, "expected an empty IKE_AUTH request for our next round (RFC 4739 §2)");
+    }
+    const size_t round = ++local_round_;
+    if (round >= config_->local.size()) return refuse(NotifyType::kInvalidSyntax, "no further authentication round");
+    auto local = make_local_authenticator(config_->local[round]);
+    if (!local) return refuse(NotifyType::kAuthenticationFailed, "our round " + std::to_string(round + 1) + ": " + local.error().detail);
+    my_id_ = local_identity(config_->local[round], path_.local);  // IDr' signs this round's AUTH
+    std::vector<Payload> out;
+    out.push_back(make_id_payload(false, my_id_.to_payload()));
+    std::vector<Payload> auth;
+    auto st = (*local)->build(auth_context(true), auth);
+    if (!st || *st != AuthStatus::kSuccess) {
+        return refuse(NotifyType::kAuthenticationFailed, "our round " + std::to_string(round + 1) + ": " +
+                                                             (st ? std::string("not a single-message method") : st.error().detail));
+    }
+    mark_another_round(auth, round, config_->local.size());
+    for (auto& a : auth) out.push_back(std::move(a));
+    LOG_INFO(kLog, "IKE_SA #%u: our authentication round %zu of %zu as '%s' (RFC 4739)", unique_id_, round + 1,
+             config_->local.size(), my_id_.to_string().c_str());
+    if (round + 1 < config_->local.size()) {
+        send_response(header, out);
+        return;
+    }
+    const std::vector<Payload> request = std::exchange(responder_final_request_, std::nullopt).value();
+    establish_responder(header, request, out);
+}
+
+void IkeSa::establish_responder(const IkeHeader& header, const std::vector<Payload>& request, std::vector<Payload>& out) {
     for (const auto& p : request) {
         if (const ConfigPayload* cp = p.get<ConfigPayload>(); cp != nullptr) handle_config_request(*cp, out);
     }
     become_established();
-    const bool has_sa = std::any_of(request.begin(), request.end(), [](const Payload& p) { return p.payload_type() == PayloadType::kSa; });
-    if (has_sa) {
+    if (has_payload(request, PayloadType::kSa)) {
         respond_child(request, ni_, nr_, false, nullptr, out, std::nullopt, {});
     } else {
         LOG_INFO(kLog, "IKE_SA %s[%u] is childless (RFC 6023)", config_->name.c_str(), unique_id_);

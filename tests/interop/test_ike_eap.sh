@@ -59,6 +59,21 @@ CONF
   wait_for_log "$dir/radius.log" 'RADIUS server listening' 10
 }
 
+# start_gateway CASE DIR GW_REMOTE_SECTIONS: lanyard-gateway (DIR/gw.conf)
+# in the case's gateway namespace; for auth = eap-radius rounds Lanyard's
+# RADIUS server beside it, named in a strongswan.conf as charon's
+# eap-radius plugin reads it.
+start_gateway() {
+  local c=$1 dir=$2 gw_remote=$3
+  if printf '%s' "$gw_remote" | grep -q 'eap-radius'; then
+    start_radius_server "$c-g" "$dir" || { not_ok "$c" "RADIUS server: $(tail -1 "$dir/radius.log")"; return 1; }
+    printf 'charon {\n  plugins {\n    eap-radius {\n      nas_identifier = lanyard-gw\n      servers {\n        lyd {\n          address = 127.0.0.1\n          auth_port = %s\n          secret = %s\n        }\n      }\n    }\n  }\n}\n' \
+      "$RADIUS_PORT" "$RADIUS_SECRET" > "$dir/strongswan.conf"
+  fi
+  run_bg "$c-g" "$dir/gw.log" "$GW" -c "$dir/gw.conf" --strongswan-conf "$dir/strongswan.conf" --listen "$G_ADDR" --kernel none -d > /dev/null
+  wait_for_log "$dir/gw.log" 'listening on .*\(NAT-T\)' 5 || { not_ok "$c" "gateway: $(head -1 "$dir/gw.log")"; return 1; }
+}
+
 # eap_rounds_case NAME GW_REMOTE_SECTIONS CHARON_LOCAL_SECTIONS CHARON_SECRET EXPECT
 eap_rounds_case() {
   local c=$1 gw_remote=$2 sw_local=$3 sw_secret=$4 expect=$5 out
@@ -102,15 +117,7 @@ secrets {
     }
 }
 CONF
-  # auth = eap-radius rounds: Lanyard's RADIUS server beside the gateway,
-  # named in a strongswan.conf as charon's eap-radius plugin reads it.
-  if printf '%s' "$gw_remote" | grep -q 'eap-radius'; then
-    start_radius_server "$c-g" "$D" || { not_ok "$c" "RADIUS server: $(tail -1 "$D/radius.log")"; return; }
-    printf 'charon {\n  plugins {\n    eap-radius {\n      nas_identifier = lanyard-gw\n      servers {\n        lyd {\n          address = 127.0.0.1\n          auth_port = %s\n          secret = %s\n        }\n      }\n    }\n  }\n}\n' \
-      "$RADIUS_PORT" "$RADIUS_SECRET" > "$D/strongswan.conf"
-  fi
-  run_bg "$c-g" "$D/gw.log" "$GW" -c "$D/gw.conf" --strongswan-conf "$D/strongswan.conf" --listen "$G_ADDR" --kernel none -d > /dev/null
-  wait_for_log "$D/gw.log" 'listening on .*\(NAT-T\)' 5 || { not_ok "$c" "gateway: $(head -1 "$D/gw.log")"; return; }
+  start_gateway "$c" "$D" "$gw_remote" || return
   sw_init "$D/sw" "$SW_LOAD"
   cp "$PKI_DIR/client.pem" "$D/sw/x509/"; cp "$PKI_DIR/client.key" "$D/sw/private/"; cp "$PKI_DIR/ca.pem" "$D/sw/x509ca/"
   cat > "$D/sw/swanctl.conf" <<CONF
@@ -256,24 +263,30 @@ eap_case radius_wrong_password "            auth = eap-radius" \
 # lanyard-gateway as the EAP authenticator, for what charon cannot do
 # (PEAP) and the rest once more.
 # lanyard_case NAME GW_REMOTE_SECTIONS INIT_LOCAL_SECTIONS
+# GW_LOCAL / INIT_REMOTE replace the gateway's local and the initiator's
+# remote sections; other-server.pem (of other-ca.pem) is there for a second
+# gateway certificate.
 lanyard_case() {
   local c=$1 gw_remote=$2 init_local=$3 out
+  local gw_local=${GW_LOCAL:-$(sec local "            auth = pubkey
+            certs = server.pem
+            id = server.lanyard.test")}
+  local init_remote=${INIT_REMOTE:-$(sec remote "            auth = pubkey
+            id = server.lanyard.test")}
   lyd_case_begin "$c"
   D=$LYD_WORK/$c
   mkdir -p "$D/x509" "$D/x509ca" "$D/private" "$D/i/x509" "$D/i/x509ca" "$D/i/private"
   cp "$PKI_DIR/server.pem" "$D/x509/"; cp "$PKI_DIR/server.key" "$D/private/"; cp "$PKI_DIR/ca.pem" "$D/x509ca/"
+  cp "$PKI_DIR/other-server.pem" "$D/x509/"; cp "$PKI_DIR/other-server.key" "$D/private/"
   cp "$PKI_DIR/client.pem" "$D/i/x509/"; cp "$PKI_DIR/client.key" "$D/i/private/"; cp "$PKI_DIR/ca.pem" "$D/i/x509ca/"
+  cp "$PKI_DIR/other-ca.pem" "$D/i/x509ca/"
   net_pair "$c" || { not_ok "$c" "namespaces"; return; }
   cat > "$D/gw.conf" <<CONF
 connections {
     rw {
         local_addrs = $G_ADDR
         proposals = aes128-sha256-x25519
-        local {
-            auth = pubkey
-            certs = server.pem
-            id = server.lanyard.test
-        }
+$gw_local
 $gw_remote
         children {
             net {
@@ -297,10 +310,7 @@ connections {
         remote_addrs = $G_ADDR
         proposals = aes128-sha256-x25519
 $init_local
-        remote {
-            auth = pubkey
-            id = server.lanyard.test
-        }
+$init_remote
         children {
             net {
                 remote_ts = 10.1.0.0/16
@@ -316,21 +326,14 @@ secrets {
     }
 }
 CONF
-  # auth = eap-radius rounds: Lanyard's RADIUS server beside the gateway,
-  # named in a strongswan.conf as charon's eap-radius plugin reads it.
-  if printf '%s' "$gw_remote" | grep -q 'eap-radius'; then
-    start_radius_server "$c-g" "$D" || { not_ok "$c" "RADIUS server: $(tail -1 "$D/radius.log")"; return; }
-    printf 'charon {\n  plugins {\n    eap-radius {\n      nas_identifier = lanyard-gw\n      servers {\n        lyd {\n          address = 127.0.0.1\n          auth_port = %s\n          secret = %s\n        }\n      }\n    }\n  }\n}\n' \
-      "$RADIUS_PORT" "$RADIUS_SECRET" > "$D/strongswan.conf"
-  fi
-  run_bg "$c-g" "$D/gw.log" "$GW" -c "$D/gw.conf" --strongswan-conf "$D/strongswan.conf" --listen "$G_ADDR" --kernel none -d > /dev/null
-  wait_for_log "$D/gw.log" 'listening on .*\(NAT-T\)' 5 || { not_ok "$c" "gateway: $(head -1 "$D/gw.log")"; return; }
+  start_gateway "$c" "$D" "$gw_remote" || return
   out=$(lyd_exec "$c-c" 30 "$GW" -c "$D/i/init.conf" --listen "$C_ADDR" --kernel none --initiate gw/net --exit-when-done -d -f "$D/init.log")
   if printf '%s' "$out" | grep -q '1 established, 0 failed' &&
      grep -q "IKE_SA rw\[[0-9]*\] established" "$D/gw.log" &&
-     grep -q "CHILD_SA net{1} established" "$D/gw.log"; then
+     grep -q "CHILD_SA net{1} established" "$D/gw.log" &&
+     { [ -z "${EXPECT_INIT:-}" ] || grep -qE "$EXPECT_INIT" "$D/init.log"; }; then
     ok "$c"
-    echo "# $c: $(grep -m1 -o 'EAP method EAP-[A-Z0-9]* succeeded.*' "$D/gw.log")"
+    echo "# $c: $(cat "$D/init.log" "$D/gw.log" | grep -m1 -oE "${EXPECT_INIT:-EAP method EAP-[A-Z0-9]* succeeded}.*")"
   else
     not_ok "$c" "$out $(grep -m1 -E 'failed|refused' "$D/init.log") gw: $(grep -m1 -E 'failed|refused' "$D/gw.log")"
   fi
@@ -354,6 +357,31 @@ lanyard_case lanyard_pubkey_eap \
   "$(sec local-1 "            auth = pubkey
             certs = client.pem
             id = user@lanyard.test")$(sec local-2 "            auth = eap-md5
+            id = carol")"
+# RFC 4739 rounds of the responder (charon has none): the gateway proves
+# itself with server.pem, then with other-server.pem of another CA, the
+# second round answering the initiator's empty IKE_AUTH request.
+GW_LOCAL="$(sec local-1 "            auth = pubkey
+            certs = server.pem
+            id = server.lanyard.test")$(sec local-2 "            auth = pubkey
+            certs = other-server.pem
+            id = server.lanyard.test")" \
+INIT_REMOTE="$(sec remote-1 "            auth = pubkey
+            id = server.lanyard.test
+            cacerts = ca.pem")$(sec remote-2 "            auth = pubkey
+            id = server.lanyard.test
+            cacerts = other-ca.pem")" \
+EXPECT_INIT="with pubkey successful \(responder round 2, RFC 4739\)" \
+lanyard_case lanyard_two_responder_certs "$(sec remote "            auth = pubkey
+            id = user@lanyard.test")" \
+  "$(sec local "            auth = pubkey
+            certs = client.pem
+            id = user@lanyard.test")"
+# lanyard-gateway on both ends, the responder's round relayed to Lanyard's
+# RADIUS server; the initiator Naks MSCHAPv2 and gets EAP-MD5.
+EXPECT_INIT="EAP method EAP-MD5 succeeded" \
+lanyard_case lanyard_radius_md5 "$(sec remote "            auth = eap-radius")" \
+  "$(sec local "            auth = eap-md5
             id = carol")"
 # charon as the gateway with its eap-radius plugin, Lanyard's RADIUS server
 # (lanyard-authenticator driver=none) as its back-end on loopback, and

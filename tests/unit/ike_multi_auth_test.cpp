@@ -4,6 +4,8 @@
 // failing second round are refused.
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include "ike/authenticator_eap.h"
 #include "methods/eap_config.h"
 #include "tests/unit/ike_sa_pair.h"
@@ -168,5 +170,56 @@ TEST_CASE("RFC 4739 §3.1: no second round when the responder did not announce M
     };
     CHECK_FALSE(t.up());
     CHECK(auth_requests == 0);
+    CHECK(t.neither_up());
+}
+
+// ---- RFC 4739 rounds of the responder (two responder certificates) ----
+
+namespace {
+
+// moon proves itself twice: server.pem (ca.pem), then other-server.pem of
+// another CA (other-ca.pem), each round answering an empty IKE_AUTH request.
+struct ResponderRounds : Rounds {
+    explicit ResponderRounds(size_t initiator_expects = 2, bool trust_other_ca = true)
+        : Rounds({pubkey_local("user@lanyard.test", "client.pem", "client.key")}, {pubkey_remote("user@lanyard.test")}) {
+        moon->local = {pubkey_local("server.lanyard.test", "server.pem", "server.key"),
+                       pubkey_local("server.lanyard.test", "other-server.pem", "other-server.key")};
+        carol->remote.assign(initiator_expects, pubkey_remote("server.lanyard.test"));
+        if (trust_other_ca) pair.i.store.add_ca(cert("other-ca.pem"));
+        pair.tap = [this](bool from_initiator, OutgoingDatagram& d) {
+            auto msg = parse_message(d.data);
+            if (from_initiator && msg && msg->header.exchange == ExchangeType::kIkeAuth) auth_requests.insert(msg->header.message_id);
+            return true;
+        };
+    }
+    std::set<uint32_t> auth_requests;  // Message IDs (fragments count once)
+};
+
+}  // namespace
+
+TEST_CASE("RFC 4739: two responder certificates, the second asked for with an empty request") {
+    ResponderRounds t;
+    REQUIRE(t.up());
+    CHECK(t.auth_requests.size() == 2);  // IDi/AUTH, then the empty request
+    CHECK(t.pair.only(t.pair.i)->children().size() == 1);  // SA/TS with the last round
+    CHECK(t.pair.only(t.pair.r)->children().size() == 1);
+}
+
+TEST_CASE("RFC 4739: the responder does a round the initiator does not expect") {
+    ResponderRounds t(1);
+    CHECK_FALSE(t.up());
+    CHECK(t.neither_up());
+}
+
+TEST_CASE("RFC 4739: the initiator expects a responder round that never comes") {
+    ResponderRounds t(2);
+    t.moon->local.pop_back();
+    CHECK_FALSE(t.up());
+    CHECK(t.neither_up());
+}
+
+TEST_CASE("RFC 4739: the responder's second certificate must be trusted too") {
+    ResponderRounds t(2, /*trust_other_ca=*/false);
+    CHECK_FALSE(t.up());
     CHECK(t.neither_up());
 }
