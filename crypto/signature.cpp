@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "crypto/openssl_support.h"
+#include "crypto/x509_impl.h"
 
 namespace lanyard::crypto {
 namespace {
@@ -114,6 +115,16 @@ Result<PublicKey> PublicKey::from_spki(ByteView spki_der) {
     const unsigned char* p = spki_der.data();
     EVP_PKEY* key = d2i_PUBKEY(nullptr, &p, static_cast<long>(spki_der.size()));
     if (key == nullptr) return make_error(ErrorCode::kMalformed, "bad SubjectPublicKeyInfo: " + drain_openssl_errors());
+    auto impl = std::make_unique<Impl>();
+    impl->key = key;
+    auto t = type_of(key);
+    if (!t) return t.error();
+    return PublicKey(std::move(impl), *t, static_cast<size_t>(EVP_PKEY_get_bits(key)));
+}
+
+Result<PublicKey> PublicKey::from_certificate(const Certificate& cert) {
+    EVP_PKEY* key = X509_get_pubkey(cert.impl().x);  // a new reference
+    if (key == nullptr) return make_error(ErrorCode::kMalformed, "certificate key: " + drain_openssl_errors());
     auto impl = std::make_unique<Impl>();
     impl->key = key;
     auto t = type_of(key);

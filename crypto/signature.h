@@ -19,10 +19,14 @@ const char* key_type_name(KeyType t);
 // AUTH methods 9-11); RFC 7427 and X.509 use DER (ECDSA-Sig-Value).
 enum class EcdsaEncoding { kDer, kFixed };
 
+class Certificate;
+
 class PublicKey {
 public:
     // From a DER SubjectPublicKeyInfo.
     static Result<PublicKey> from_spki(ByteView spki_der);
+    // The key of a parsed certificate (shares the parse; no second decode).
+    static Result<PublicKey> from_certificate(const Certificate& cert);
     PublicKey(PublicKey&&) noexcept;
     PublicKey& operator=(PublicKey&&) noexcept;
     ~PublicKey();

@@ -1,4 +1,5 @@
 #include "crypto/x509_chain.h"
+#include "crypto/x509_impl.h"
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -13,10 +14,6 @@
 
 namespace lanyard::crypto {
 
-struct Certificate::Impl {
-    X509* x = nullptr;
-    ~Impl() { X509_free(x); }
-};
 
 namespace {
 
@@ -159,7 +156,7 @@ std::vector<Bytes> Certificate::san_ip() const {
 bool Certificate::is_ca() const { return X509_check_ca(impl_->x) != 0; }
 
 Result<size_t> verify_chain(const Certificate& leaf, const std::vector<Certificate>& intermediates,
-                            const std::vector<Certificate>& anchors) {
+                            const std::vector<std::shared_ptr<const Certificate>>& anchors) {
     if (anchors.empty()) return make_error(ErrorCode::kAuthFailed, "no trusted CA configured");
     X509_STORE* store = X509_STORE_new();
     STACK_OF(X509)* chain = sk_X509_new_null();
@@ -168,7 +165,7 @@ Result<size_t> verify_chain(const Certificate& leaf, const std::vector<Certifica
     if (store == nullptr || chain == nullptr || ctx == nullptr) {
         result = make_error(ErrorCode::kInternal, "out of memory");
     } else {
-        for (const auto& a : anchors) X509_STORE_add_cert(store, a.impl().x);
+        for (const auto& a : anchors) X509_STORE_add_cert(store, a->impl().x);
         for (size_t i = 0; i < intermediates.size() && i < 8; ++i) sk_X509_push(chain, intermediates[i].impl().x);
         if (X509_STORE_CTX_init(ctx, store, leaf.impl().x, chain) != 1) {
             result = make_error(ErrorCode::kInternal, "X509_STORE_CTX_init: " + drain_openssl_errors());
@@ -180,7 +177,7 @@ Result<size_t> verify_chain(const Certificate& leaf, const std::vector<Certifica
             X509* top = sk_X509_value(verified, sk_X509_num(verified) - 1);
             result = make_error(ErrorCode::kAuthFailed, "chain ends in no configured anchor");
             for (size_t i = 0; i < anchors.size(); ++i) {
-                if (X509_cmp(top, anchors[i].impl().x) == 0) {
+                if (X509_cmp(top, anchors[i]->impl().x) == 0) {
                     result = i;
                     break;
                 }

@@ -48,7 +48,7 @@ private:
 // RFC 5280 path validation (OpenSSL's verifier, current time): `leaf`
 // through `intermediates` to one of `anchors`. Returns the anchor's index.
 Result<size_t> verify_chain(const Certificate& leaf, const std::vector<Certificate>& intermediates,
-                            const std::vector<Certificate>& anchors);
+                            const std::vector<std::shared_ptr<const Certificate>>& anchors);
 
 // "C=CH, O=Lanyard test, CN=moon" (',' or '/' separated) as DER Name.
 Result<Bytes> dn_from_string(const std::string& text);

@@ -131,12 +131,9 @@ public:
         }
         if (auth == nullptr) return make_error(ErrorCode::kProtocol, "AUTH payload missing");
         if (certs.empty()) return make_error(ErrorCode::kAuthFailed, "peer sent no certificate (CERT payload)");
-        std::vector<crypto::Certificate> anchors;
-        auto add = [&](const std::vector<std::shared_ptr<const crypto::Certificate>>& v) {
-            for (const auto& a : v) anchors.push_back(*a);
-        };
-        if (!trust_.empty()) add(trust_);
-        else if (ctx.configs != nullptr) add(ctx.configs->trusted_cas());
+        const std::vector<std::shared_ptr<const crypto::Certificate>> anchors =
+            !trust_.empty() ? trust_ : ctx.configs != nullptr ? ctx.configs->trusted_cas()
+                                                              : std::vector<std::shared_ptr<const crypto::Certificate>>{};
         const crypto::Certificate& leaf = certs.front();
         std::vector<crypto::Certificate> intermediates(certs.begin() + 1, certs.end());
         auto anchor = crypto::verify_chain(leaf, intermediates, anchors);
@@ -145,7 +142,7 @@ public:
             return make_error(ErrorCode::kAuthFailed, "identity '" + ctx.peer.to_string() +
                                                           "' is not confirmed by certificate '" + leaf.subject_text() + "'");
         }
-        auto key = crypto::PublicKey::from_spki(leaf.spki_der());
+        auto key = crypto::PublicKey::from_certificate(leaf);
         if (!key) return make_error(ErrorCode::kAuthFailed, "certificate key: " + key.error().detail);
         auto octets = auth_signed_octets(ctx.octets);
         if (!octets) return octets.error();
