@@ -111,25 +111,25 @@ PublicKey::PublicKey(PublicKey&&) noexcept = default;
 PublicKey& PublicKey::operator=(PublicKey&&) noexcept = default;
 PublicKey::~PublicKey() = default;
 
-Result<PublicKey> PublicKey::from_spki(ByteView spki_der) {
-    const unsigned char* p = spki_der.data();
-    EVP_PKEY* key = d2i_PUBKEY(nullptr, &p, static_cast<long>(spki_der.size()));
-    if (key == nullptr) return make_error(ErrorCode::kMalformed, "bad SubjectPublicKeyInfo: " + drain_openssl_errors());
+Result<PublicKey> PublicKey::adopt(EVP_PKEY* key) {
     auto impl = std::make_unique<Impl>();
-    impl->key = key;
+    impl->key = key;  // owned from here, also on the error path
     auto t = type_of(key);
     if (!t) return t.error();
     return PublicKey(std::move(impl), *t, static_cast<size_t>(EVP_PKEY_get_bits(key)));
 }
 
+Result<PublicKey> PublicKey::from_spki(ByteView spki_der) {
+    const unsigned char* p = spki_der.data();
+    EVP_PKEY* key = d2i_PUBKEY(nullptr, &p, static_cast<long>(spki_der.size()));
+    if (key == nullptr) return make_error(ErrorCode::kMalformed, "bad SubjectPublicKeyInfo: " + drain_openssl_errors());
+    return adopt(key);
+}
+
 Result<PublicKey> PublicKey::from_certificate(const Certificate& cert) {
     EVP_PKEY* key = X509_get_pubkey(cert.impl().x);  // a new reference
     if (key == nullptr) return make_error(ErrorCode::kMalformed, "certificate key: " + drain_openssl_errors());
-    auto impl = std::make_unique<Impl>();
-    impl->key = key;
-    auto t = type_of(key);
-    if (!t) return t.error();
-    return PublicKey(std::move(impl), *t, static_cast<size_t>(EVP_PKEY_get_bits(key)));
+    return adopt(key);
 }
 
 Status PublicKey::verify(HashAlg hash, ByteView data, ByteView signature, EcdsaEncoding enc) const {

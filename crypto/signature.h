@@ -10,6 +10,8 @@
 #include "common/result.h"
 #include "crypto/hash.h"
 
+struct evp_pkey_st;  // OpenSSL's EVP_PKEY (PublicKey::adopt)
+
 namespace lanyard::crypto {
 
 enum class KeyType { kRsa, kEcdsaP256, kEcdsaP384, kEcdsaP521 };
@@ -39,6 +41,8 @@ public:
 private:
     struct Impl;
     PublicKey(std::unique_ptr<Impl> impl, KeyType type, size_t bits);
+    // Takes ownership of an OpenSSL EVP_PKEY (signature.cpp only).
+    static Result<PublicKey> adopt(::evp_pkey_st* key);
     std::unique_ptr<Impl> impl_;
     KeyType type_;
     size_t bits_;

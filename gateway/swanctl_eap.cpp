@@ -53,7 +53,10 @@ Result<std::shared_ptr<tls::Context>> tls_server_for(const ike::PeerConfig& conn
     tc.cert_file = cert_file_for(dirs.x509_dir, spki);
     tc.key_file = key_file_for(dirs.private_dir, spki);
     const auto cas = regular_files(dirs.x509ca_dir);
-    if (!cas.empty()) tc.ca_file = cas.front();
+    if (!cas.empty()) {
+        tc.ca_file = cas.front();
+        tc.extra_ca_files.assign(cas.begin() + 1, cas.end());
+    }
     tc.min_version = tls::Version::kTls12;
     tc.max_version = tls::Version::kTls12;  // charon 5.9's eap-tls default
     if (tc.cert_file.empty() || tc.key_file.empty() || tc.ca_file.empty()) {
@@ -96,6 +99,7 @@ Status attach_eap_peer(const std::vector<EapSecret>& secrets, const EapBackendDi
         const auto cas = regular_files(dirs.x509ca_dir);
         if (cas.empty()) return make_error(ErrorCode::kConfig, "connection " + conn.name + ": EAP-TLS/PEAP need a CA in x509ca/");
         tc.ca_file = cas.front();
+        tc.extra_ca_files.assign(cas.begin() + 1, cas.end());
         if (!round.cert_chain.empty()) {
             const Bytes spki = round.cert_chain.front()->spki_der();
             tc.cert_file = cert_file_for(dirs.x509_dir, spki);

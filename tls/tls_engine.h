@@ -71,6 +71,9 @@ struct Config {
     // PEM files. ca_file: trust anchors used to verify the peer. cert_file and
     // key_file: our own certificate (and chain) and key.
     std::string ca_file;
+    // Further trust-anchor files beside ca_file (swanctl's x509ca/ holds
+    // one CA per file).
+    std::vector<std::string> extra_ca_files;
     std::string cert_file;
     std::string key_file;
     std::string key_password;       // empty: key is not encrypted

@@ -219,6 +219,25 @@ TEST_CASE("a server certificate from an untrusted CA fails on the client with th
     }
 }
 
+TEST_CASE("extra_ca_files add trust anchors: the second CA file verifies a server the first does not") {
+    for (Version v : {Version::kTls12, Version::kTls13}) {
+        CAPTURE(version_name(v));
+        if (skip_tls13(v)) continue;
+        Config sc = server_config(v);
+        sc.cert_file = pki_path("other-server.pem");
+        sc.key_file = pki_path("other-server.key");
+        Config cc = client_config(v);
+        cc.extra_ca_files = {pki_path("other-ca.pem")};
+        auto s = handshake(cc, sc);
+        CHECK(s.client->state() == HandshakeState::kEstablished);
+        CHECK(s.server->state() == HandshakeState::kEstablished);
+        cc.extra_ca_files = {pki_path("missing-ca.pem")};
+        auto bad = make_context(cc);
+        REQUIRE_FALSE(bad.ok());
+        CHECK(contains(bad.error().to_string(), "missing-ca.pem"));
+    }
+}
+
 TEST_CASE("verify_peer=false accepts an unknown CA but still applies the name policy") {
     Config sc = server_config(Version::kTls12);
     sc.cert_file = pki_path("other-server.pem");

@@ -129,6 +129,7 @@ Result<std::unique_ptr<Context>> make_context(const Config& config) {
     }
     if (!config.ca_file.empty()) {
         LANYARD_TRY(mbed::load_ca_file(&shared->ca, config.ca_file));
+        for (const std::string& f : config.extra_ca_files) LANYARD_TRY(mbed::load_ca_file(&shared->ca, f));
         shared->has_ca = true;
     }
     if (!config.cert_file.empty()) {

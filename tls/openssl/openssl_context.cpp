@@ -75,6 +75,7 @@ Status configure(SSL_CTX* ctx, const Config& c) {
     const bool server = c.role == Role::kServer;
     if (!c.ca_file.empty()) {
         LANYARD_TRY(ossl::load_ca_file(ctx, c.ca_file, server));
+        for (const std::string& f : c.extra_ca_files) LANYARD_TRY(ossl::load_ca_file(ctx, f, server));
     }
     if (!c.cert_file.empty()) {
         LANYARD_TRY(ossl::load_certificate_chain(ctx, c.cert_file));

@@ -105,23 +105,20 @@ Status load_ca_file(SSL_CTX* ctx, const std::string& path, bool client_ca_names)
     auto certs = read_certificates(*data, path, "CA certificate");
     if (!certs) return certs.error();
     X509_STORE* store = SSL_CTX_get_cert_store(ctx);
-    STACK_OF(X509_NAME)* names = client_ca_names ? sk_X509_NAME_new_null() : nullptr;
     for (const auto& cert : *certs) {
         if (X509_STORE_add_cert(store, cert.get()) != 1) {
             const unsigned long err = ERR_peek_last_error();
             // The same CA listed twice is harmless.
             if (ERR_GET_REASON(err) != X509_R_CERT_ALREADY_IN_HASH_TABLE) {
-                sk_X509_NAME_pop_free(names, X509_NAME_free);
                 return make_error(ErrorCode::kConfig, "cannot add a CA certificate from " + path + ": " + drain_errors());
             }
             ERR_clear_error();
         }
-        if (names != nullptr) {
-            X509_NAME* name = X509_NAME_dup(X509_get_subject_name(cert.get()));
-            if (name != nullptr) sk_X509_NAME_push(names, name);
+        // Appends, so several CA files add up (RFC 5246 §7.4.4 authorities).
+        if (client_ca_names && SSL_CTX_add_client_CA(ctx, cert.get()) != 1) {
+            return make_error(ErrorCode::kConfig, "cannot list the CA from " + path + ": " + drain_errors());
         }
     }
-    if (names != nullptr) SSL_CTX_set_client_CA_list(ctx, names);  // takes ownership
     return ok_status();
 }
 
