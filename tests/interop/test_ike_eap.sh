@@ -120,6 +120,7 @@ CONF
   start_gateway "$c" "$D" "$gw_remote" || return
   sw_init "$D/sw" "$SW_LOAD"
   cp "$PKI_DIR/client.pem" "$D/sw/x509/"; cp "$PKI_DIR/client.key" "$D/sw/private/"; cp "$PKI_DIR/ca.pem" "$D/sw/x509ca/"
+  cp "$PKI_DIR/ec-client.pem" "$D/sw/x509/"; cp "$PKI_DIR/ec-client.key" "$D/sw/private/"
   cat > "$D/sw/swanctl.conf" <<CONF
 connections {
     gw {
@@ -157,7 +158,7 @@ CONF
        { [ -z "${EXPECT_GW:-}" ] || grep -qE "$EXPECT_GW" "$D/gw.log"; } &&
        { [ -z "${EXPECT_RADIUS:-}" ] || grep -qE "$EXPECT_RADIUS" "$D/radius.log"; }; then
       ok "$c"
-      echo "# $c: $(grep -m1 -o 'EAP method EAP-[A-Z0-9]* succeeded.*' "$D/gw.log")"
+      echo "# $c: $(grep -m1 -oE "${EXPECT_GW:-EAP method EAP-[A-Z0-9]* succeeded}.*" "$D/gw.log")"
     else
       not_ok "$c" "$(printf '%s' "$out" | grep -E 'failed|AUTH_FAILED|EAP' | tail -2 | tr '\n' ' ') gw: $(grep -m1 -E 'failed|refused' "$D/gw.log")"
     fi
@@ -230,6 +231,19 @@ eap_rounds_case rfc4739_eap_eap \
   "$(sec local-1 "            auth = eap-md5
             id = carol")$(sec local-2 "            auth = eap-mschapv2
             eap_id = carol")" "$EAP_SECRET" ok
+# Two initiator certificates (RSA, then ECDSA), each round checked against
+# its own remote-N.
+EXPECT_GW="certificate '.*' of 'user@lanyard.test' verified \\(ECDSA" \
+eap_rounds_case rfc4739_two_certs \
+  "$(sec remote-1 "            auth = pubkey
+            id = user@lanyard.test
+            cacerts = ca.pem")$(sec remote-2 "            auth = pubkey
+            id = user@lanyard.test")" \
+  "$(sec local-1 "            auth = pubkey
+            certs = client.pem
+            id = user@lanyard.test")$(sec local-2 "            auth = pubkey
+            certs = ec-client.pem
+            id = user@lanyard.test")" "" ok
 # The gateway wants two rounds, charon does one: refused.
 eap_rounds_case rfc4739_missing_round \
   "$(sec remote-1 "            auth = eap-md5")$(sec remote-2 "            auth = eap-mschapv2")" \
