@@ -19,6 +19,7 @@ struct NasIdentity {
     std::string ssid;                               // appended to Called-Station-Id on Wi-Fi
     radius::NasPortType port_type = radius::NasPortType::kEthernet;
     uint32_t framed_mtu = 1400;                     // as hostapd sends
+    std::optional<uint32_t> port;                   // NAS-Port (a VPN gateway: the IKE_SA's id, as charon)
 
     radius::SessionAttributes session(const radius::StationId& station, const std::string& user_name) const {
         return radius::SessionAttributes{user_name, ip_address, identifier, port_type, own_address, ssid, station};

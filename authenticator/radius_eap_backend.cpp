@@ -119,15 +119,9 @@ eapol::EapServerResult RadiusEapBackend::restart_with_identity(const std::string
 eapol::EapServerResult RadiusEapBackend::relay(ByteView eap_response) {
     ++rounds_;
 
-    const radius::SessionAttributes who = nas_.session(station_, identity_);
     radius::AccessRequestParams p;
-    p.user_name = who.user_name;
-    p.nas_ip_address = who.nas_ip_address;
-    p.nas_identifier = who.nas_identifier;
-    p.nas_port_type = who.nas_port_type;
-    p.called_station = who.called_station;
-    p.ssid = who.ssid;
-    p.calling_station = who.calling_station;
+    p.session = nas_.session(station_, identity_);
+    p.nas_port = nas_.port;
     p.framed_mtu = nas_.framed_mtu;
     p.state = radius_state_;
     p.eap_message = Bytes(eap_response.begin(), eap_response.end());

@@ -9,6 +9,7 @@ RadiusEapRound::RadiusEapRound(authenticator::RadiusTransport& transport, const 
     : peer_(std::move(peer)) {
     nas_.identifier = nas_identifier;
     nas_.port_type = radius::NasPortType::kVirtual;
+    nas_.port = peer_.ike_sa_id;
     nas_.own_address = radius::StationId::from_text(peer_.local.host_string());
     if (const ByteView o = peer_.local.address_octets(); o.size() == 4) nas_.ip_address = radius::Ipv4Address{o[0], o[1], o[2], o[3]};
     authenticator::EapServerCallbacks callbacks;

@@ -43,9 +43,7 @@ Result<Packet> build_access_request(const AccessRequestParams& params) {
     p.code = static_cast<uint8_t>(Code::kAccessRequest);
     p.identifier = params.identifier;
     p.authenticator = params.request_authenticator;
-    LANYARD_TRY(add_session_attributes(
-        p, SessionAttributes{params.user_name, params.nas_ip_address, params.nas_identifier, params.nas_port_type,
-                             params.called_station, params.ssid, params.calling_station}));
+    LANYARD_TRY(add_session_attributes(p, params.session));
     if (params.service_type) add_integer(p, attr::kServiceType, static_cast<uint32_t>(*params.service_type));
     if (params.nas_port) add_integer(p, attr::kNasPort, *params.nas_port);
     if (params.framed_mtu) add_integer(p, attr::kFramedMtu, *params.framed_mtu);

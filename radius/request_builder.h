@@ -62,14 +62,8 @@ struct AccessRequestParams {
     uint8_t identifier = 0;
     // Random and unique per request (RFC 2865 §3); drawn by the caller.
     Authenticator request_authenticator{};
-    std::string user_name;                       // omitted when empty
-    std::optional<Ipv4Address> nas_ip_address;
-    std::string nas_identifier;                  // omitted when empty
+    SessionAttributes session;                   // user, NAS, stations
     std::optional<uint32_t> nas_port;
-    NasPortType nas_port_type = NasPortType::kWireless80211;
-    StationId called_station;                    // the NAS (AP/switch port MAC, gateway IP)
-    std::string ssid;                            // empty for wired
-    StationId calling_station;                   // the supplicant's MAC, the IKE peer's IP
     std::optional<uint32_t> framed_mtu;          // RFC 3580 §3.10
     std::string connect_info;                    // e.g. "CONNECT 54Mbps 802.11g"; omitted when empty
     std::optional<ServiceType> service_type;

@@ -58,8 +58,8 @@ struct Nas {
         AccessRequestParams p;
         p.identifier = next_id++;
         random.fill(p.request_authenticator);
-        p.user_name = "user";
-        p.calling_station = MacAddress(MacAddress::Octets{2, 0, 0, 0, 0, 1});
+        p.session.user_name = "user";
+        p.session.calling_station = MacAddress(MacAddress::Octets{2, 0, 0, 0, 0, 1});
         p.state = state;
         p.eap_message = Bytes(eap.begin(), eap.end());
         auto wire = encode_eap_access_request(p, as_bytes(secret));

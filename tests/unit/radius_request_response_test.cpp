@@ -19,13 +19,13 @@ AccessRequestParams wifi_params() {
     AccessRequestParams p;
     p.identifier = 9;
     for (size_t i = 0; i < 16; ++i) p.request_authenticator[i] = static_cast<uint8_t>(0xf0 + i);
-    p.user_name = "alice@example.org";
-    p.nas_ip_address = Ipv4Address{127, 0, 0, 1};
-    p.nas_identifier = "ap1.example.org";
+    p.session.user_name = "alice@example.org";
+    p.session.nas_ip_address = Ipv4Address{127, 0, 0, 1};
+    p.session.nas_identifier = "ap1.example.org";
     p.nas_port = 1;
-    p.called_station = MacAddress::parse("02:00:00:00:01:00").value();
-    p.ssid = "lanyard-test";
-    p.calling_station = MacAddress::parse("02:00:00:00:00:aa").value();
+    p.session.called_station = MacAddress::parse("02:00:00:00:01:00").value();
+    p.session.ssid = "lanyard-test";
+    p.session.calling_station = MacAddress::parse("02:00:00:00:00:aa").value();
     p.framed_mtu = 1400;
     p.connect_info = "CONNECT 11Mbps 802.11b";
     p.eap_message = *eap::build_identity_response(1, "alice@example.org");
@@ -73,10 +73,10 @@ TEST_CASE("The EAP pass-through Access-Request carries the NAS attributes and ve
 TEST_CASE("The Access-Request echoes State, omits empty optional attributes and supports wired ports") {
     AccessRequestParams params = wifi_params();
     params.state = Bytes{1, 2, 3, 4};
-    params.ssid.clear();
-    params.nas_port_type = NasPortType::kEthernet;
-    params.nas_ip_address.reset();
-    params.nas_identifier.clear();
+    params.session.ssid.clear();
+    params.session.nas_port_type = NasPortType::kEthernet;
+    params.session.nas_ip_address.reset();
+    params.session.nas_identifier.clear();
     params.nas_port.reset();
     params.connect_info.clear();
     params.framed_mtu.reset();
@@ -91,7 +91,7 @@ TEST_CASE("The Access-Request echoes State, omits empty optional attributes and 
     params.eap_message.clear();
     CHECK(!build_access_request(params).ok());
     params.eap_message = Bytes(4000, 0);
-    params.user_name = std::string(200, 'u');
+    params.session.user_name = std::string(200, 'u');
     CHECK(build_access_request(params).error().code == ErrorCode::kLimit);
 }
 

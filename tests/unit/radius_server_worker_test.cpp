@@ -43,7 +43,7 @@ struct LoopbackNas {
         radius::AccessRequestParams p;
         p.identifier = next_id++;
         random.fill(p.request_authenticator);
-        p.user_name = "user";
+        p.session.user_name = "user";
         p.state = state;
         p.eap_message = Bytes(eap.begin(), eap.end());
         auto wire = radius::encode_eap_access_request(p, as_bytes(kSecret));

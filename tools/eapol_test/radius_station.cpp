@@ -64,12 +64,12 @@ Result<Bytes> RadiusStation::encode_request(uint8_t identifier, const radius::Au
     radius::AccessRequestParams p;
     p.identifier = identifier;
     p.request_authenticator = request_authenticator;
-    p.user_name = user_name_;
-    p.nas_ip_address = settings_.nas_ip;
-    p.nas_port_type = radius::NasPortType::kWireless80211;
+    p.session.user_name = user_name_;
+    p.session.nas_ip_address = settings_.nas_ip;
+    p.session.nas_port_type = radius::NasPortType::kWireless80211;
     p.service_type = radius::ServiceType::kFramed;
-    p.called_station = settings_.called_station;
-    p.calling_station = mac_;
+    p.session.called_station = settings_.called_station;
+    p.session.calling_station = mac_;
     p.framed_mtu = settings_.framed_mtu;
     p.connect_info = settings_.connect_info;
     p.state = state_;
