@@ -77,11 +77,11 @@ Result<uint16_t> port(const Ctx& c, const SettingsKey& k) {
 }
 
 const std::set<std::string> kIgnoredConnectionKeys = {
-    "rekey_time", "reauth_time", "over_time", "rand_time", "unique", "mobike", "keyingtries", "dpd_timeout",
+    "reauth_time", "unique", "mobike", "keyingtries", "dpd_timeout",
     "aggressive", "pull", "dscp", "reauth", "childless", "if_id_in", "if_id_out", "mediation", "ppk_id", "ppk_required",
     "close_action"};
 const std::set<std::string> kIgnoredChildKeys = {
-    "rekey_time", "life_time", "rand_time", "rekey_bytes", "life_bytes", "rand_bytes", "rekey_packets",
+    "rekey_bytes", "life_bytes", "rand_bytes", "rekey_packets",
     "life_packets", "rand_packets", "updown", "hostaccess", "policies", "policies_fwd_out", "dpd_action",
     "close_action", "ipcomp", "inactivity", "reqid", "priority", "interface", "mark_in", "mark_out", "set_mark_in",
     "set_mark_out", "tfc_padding", "copy_df", "copy_ecn", "copy_dscp", "sha256_96", "hw_offload", "replay_window",
@@ -220,6 +220,12 @@ Status parse_child(Ctx& c, const SettingsSection& s, ike::ChildConfig& child) {
             else if (k.value == "trap") child.start_action = ike::StartAction::kTrap;
             else if (k.value == "start") child.start_action = ike::StartAction::kStart;
             else return c.error(k.line, k.name, "unknown start_action '" + k.value + "'");
+        } else if (k.name == "rekey_time" || k.name == "life_time" || k.name == "rand_time") {
+            auto d = parse_swanctl_duration(k.value);
+            if (!d) return c.error(k.line, k.name, d.error().detail);
+            if (k.name == "rekey_time") child.rekey_time = *d;
+            else if (k.name == "life_time") child.life_time = *d;
+            else child.rand_time = *d;
         } else if (k.name == "mode") {
             if (k.value == "tunnel") child.transport_mode = false;
             else if (k.value == "transport") child.transport_mode = true;
@@ -265,6 +271,12 @@ Status parse_connection(Ctx& c, const SettingsSection& s) {
             auto d = parse_swanctl_duration(k.value);
             if (!d) return c.error(k.line, k.name, d.error().detail);
             conn->dpd_delay = *d;
+        } else if (k.name == "rekey_time" || k.name == "over_time" || k.name == "rand_time") {
+            auto d = parse_swanctl_duration(k.value);
+            if (!d) return c.error(k.line, k.name, d.error().detail);
+            if (k.name == "rekey_time") conn->rekey_time = *d;
+            else if (k.name == "over_time") conn->over_time = *d;
+            else conn->rand_time = *d;
         } else if (k.name == "pools") {
             conn->pools = split_list(k.value);
         } else if (k.name == "vips") {

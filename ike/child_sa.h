@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/random.h"
 #include "common/secret.h"
 #include "ike/key_schedule.h"
@@ -51,6 +52,13 @@ struct ChildConfig {
     std::vector<TsConfig> remote_ts;  // default: dynamic
     StartAction start_action = StartAction::kNone;
     bool transport_mode = false;
+    // swanctl children.<name>: rekey after rekey_time minus a random part
+    // of rand_time; delete at life_time if no rekey made it (charon's
+    // defaults: 1 h, rekey_time + 10 %, life_time - rekey_time). Zero
+    // rekey_time: no rekeying; zero life_time: no hard expiry.
+    Duration rekey_time{3600 * 1000};
+    std::optional<Duration> life_time;  // unset: rekey_time + 10 %
+    std::optional<Duration> rand_time;  // unset: life_time - rekey_time
 };
 
 // A negotiated ESP SA pair. The SPIs are each side's inbound SPI.
@@ -73,6 +81,10 @@ struct ChildSa {
     Bytes remote_address;
     uint16_t encap_local_port = 0;
     uint16_t encap_remote_port = 0;
+    // When to start a CREATE_CHILD_SA rekey, and when to give up on it and
+    // delete the SA (ChildConfig's rekey_time / life_time; unset: never).
+    std::optional<TimePoint> rekey_at;
+    std::optional<TimePoint> expire_at;
 };
 
 // The kernel seam. allocate_spi() may consult the kernel (XFRM getspi);

@@ -262,6 +262,7 @@ std::optional<TimePoint> IkeSa::next_deadline() const {
     if (state_ == IkeSaState::kEstablished && config_ && config_->dpd_delay.count() > 0 && !outstanding_) {
         consider(last_inbound_ + config_->dpd_delay);
     }
+    if (state_ == IkeSaState::kEstablished) consider_lifetimes(consider);
     return t;
 }
 
@@ -296,6 +297,7 @@ void IkeSa::on_timer() {
         last_inbound_ = now;  // one DPD per interval
         send_dpd();
     }
+    if (state_ == IkeSaState::kEstablished) run_lifetimes(now);
 }
 
 // Opens SK, or adds an SKF fragment (RFC 7383 §2.6). nullopt: a fragment

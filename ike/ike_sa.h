@@ -14,6 +14,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -209,6 +210,13 @@ private:
     void read_peer_extensions(const Message& msg);
     std::optional<Payload> certreq_payload(const std::vector<std::shared_ptr<const crypto::Certificate>>& trust) const;
 
+    // ike_sa_lifetime.cpp: rekeying and expiry on our own schedule
+    void schedule_child(ChildSa& child, const ChildConfig& config);
+    void schedule_ike();
+    void run_lifetimes(TimePoint now);
+    void consider_lifetimes(const std::function<void(TimePoint)>& consider) const;
+    Duration jitter(Duration up_to);
+
     // ike_sa_auth.cpp
     void send_auth_request();
     void handle_auth_request(const IkeHeader& header, const std::vector<Payload>& inner);
@@ -324,6 +332,9 @@ private:
 
     std::vector<ChildSa> children_;
     uint32_t next_child_id_ = 1;
+    // IKE_SA rekey (§2.18) and hard expiry on our schedule (PeerConfig).
+    std::optional<TimePoint> ike_rekey_at_;
+    std::optional<TimePoint> ike_expire_at_;
     std::unique_ptr<IkeSa> successor_;
     std::vector<OutgoingDatagram> out_;
     Stats stats_;

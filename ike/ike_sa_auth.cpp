@@ -329,6 +329,7 @@ void IkeSa::become_established() {
     remote_auth_.reset();
     pending_auth_.reset();
     responder_final_request_.reset();
+    schedule_ike();
     LOG_INFO(kLog, "IKE_SA %s[%u] established between %s[%s]...%s[%s]", config_->name.c_str(), unique_id_,
              path_.local.host_string().c_str(), my_id_.to_string().c_str(), path_.remote.host_string().c_str(),
              peer_id_.to_string().c_str());

@@ -217,6 +217,7 @@ void IkeSa::respond_child(const std::vector<Payload>& request, ByteView ni, Byte
     out.push_back(make_ts_payload(true, TsPayload{n_tsi}));
     out.push_back(make_ts_payload(false, TsPayload{n_tsr}));
     if (child.transport_mode) out.push_back(notify(NotifyType::kUseTransportMode));
+    schedule_child(child, *chosen);
     children_.push_back(std::move(child));
 }
 
@@ -263,6 +264,7 @@ Status IkeSa::complete_child(const ChildConfig& config, const std::vector<Propos
     LOG_INFO(kLog, "CHILD_SA %s{%u} established with SPIs %08x_i %08x_o and TS %s === %s (kernel: %s)",
              config.name.c_str(), child.unique_id, child.spi_in, child.spi_out, ts_list(child.ts_local).c_str(),
              ts_list(child.ts_remote).c_str(), env_.installer.name());
+    schedule_child(child, config);
     children_.push_back(std::move(child));
     return ok_status();
 }
@@ -401,6 +403,7 @@ std::unique_ptr<IkeSa> IkeSa::make_successor(bool we_initiated, uint64_t new_spi
     s->spi_r_ = new_spi_r;
     s->path_ = path_;
     s->config_ = config_;
+    s->schedule_ike();  // the new IKE_SA's own lifetime (§2.18)
     s->my_id_ = my_id_;
     s->peer_id_ = peer_id_;
     s->suite_ = suite;

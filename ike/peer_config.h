@@ -64,6 +64,12 @@ struct PeerConfig {
     bool send_certreq = true;
     bool encap = false;           // force UDP encapsulation (fake NAT, like charon's encap=yes)
     Duration dpd_delay{0};        // 0: no DPD
+    // IKE_SA rekeying (§2.18), charon's defaults: rekey after rekey_time
+    // minus a random part of rand_time, close at rekey_time + over_time if
+    // no rekey made it. Zero rekey_time: never rekey.
+    Duration rekey_time{4 * 3600 * 1000};
+    std::optional<Duration> over_time;  // unset: 10 % of rekey_time
+    std::optional<Duration> rand_time;  // unset: over_time
     std::vector<AuthRoundConfig> local;   // rounds in order
     std::vector<AuthRoundConfig> remote;
     std::vector<ChildConfig> children;

@@ -66,7 +66,8 @@ secrets {
 CONF
 }
 
-# Responder config for lanyard-gateway (remote %any, local_ts the net).
+# Responder config for lanyard-gateway (remote %any, local_ts the net);
+# GW_CHILD_EXTRA adds lines to its child.
 write_gw_conf() {
   local file=$1 conn_extra=${2:-} secret=${3:-$PSK}
   cat > "$file" <<CONF
@@ -86,6 +87,7 @@ $conn_extra
             net {
                 local_ts = 10.1.0.0/16,10.2.0.0/16
                 esp_proposals = aes128gcm16, aes256-sha256
+${GW_CHILD_EXTRA:-}
             }
         }
     }
@@ -251,6 +253,31 @@ case_dpd() {
     ok $c
   else
     not_ok $c "charon saw no two DPD requests from Lanyard within 10 s"
+  fi
+  lyd_case_end $c
+  lyd_case_cleanup
+}
+
+case_lanyard_rekeys() {
+  local c=lanyard_rekeys
+  lyd_case_begin $c
+  # Lanyard's own schedule (rekey_time, rand_time 0): the responder
+  # rekeys the CHILD_SA after 3 s and the IKE_SA after 6 s; charon (1 h/4 h
+  # by default) only answers.
+  GW_CHILD_EXTRA="                rekey_time = 3s
+                rand_time = 0s" setup $c "" "" "" "        rekey_time = 6s
+        rand_time = 0s" || return
+  sw_ctl "$D/sw" --initiate --child net > /dev/null
+  if wait_for_log "$D/gw.log" 'rekeying CHILD_SA [0-9a-f]*_i \(rekey_time\)' 6 &&
+     wait_for_log "$D/gw.log" 'CHILD_SA net\{2\} established with SPIs' 5 &&
+     wait_for_log "$D/gw.log" 'IKE_SA rw\[1\]: rekeying \(rekey_time\)' 6 &&
+     wait_for_log "$D/sw/charon.log" 'parsed CREATE_CHILD_SA request [0-9]+ \[ SA No KE \]' 5 &&
+     sleep 1 && sw_ctl "$D/sw" --list-sas | grep -q 'gw: #2, ESTABLISHED, IKEv2' &&
+     sw_ctl "$D/sw" --list-sas | grep -q 'net: #[0-9]*, reqid [0-9]*, INSTALLED'; then
+    ok $c
+    echo "# $c: $(grep -m1 -o 'rekeying CHILD_SA.*' "$D/gw.log"); $(grep -m1 -o 'IKE_SA rw\[1\]: rekeying.*' "$D/gw.log")"
+  else
+    not_ok $c "gw: $(grep -E 'rekey' "$D/gw.log" | tail -2 | tr '\n' ' ') charon: $(sw_ctl "$D/sw" --list-sas | head -3 | tr '\n' ' ')"
   fi
   lyd_case_end $c
   lyd_case_cleanup
@@ -430,6 +457,7 @@ case_fragmentation
 case_natt_custom_ports
 case_encap
 case_dpd
+case_lanyard_rekeys
 case_wrong_psk
 case_vip_pool
 case_certs rsa_certs client server

@@ -478,3 +478,85 @@ TEST_CASE("PSK AUTH value follows §2.15 (prf(prf(secret, \"Key Pad for IKEv2\")
     auto v2 = psk_auth_value(crypto::HashAlg::kSha256, as_bytes("secreT"), as_bytes("octets")).value();
     CHECK(v != v2);
 }
+
+// ---- rekeying and expiry on our own schedule (rekey_time, life_time) ----
+
+TEST_CASE("rekey_time: the responder rekeys its CHILD_SA by itself, within rand_time before rekey_time") {
+    Psk t;
+    t.moon->children[0].rekey_time = Duration(60000);
+    t.moon->children[0].rand_time = Duration(10000);
+    t.pair.initiate(t.carol, "home-child");
+    t.pair.pump();
+    IkeSa* i = t.pair.only(t.pair.i);
+    IkeSa* r = t.pair.only(t.pair.r);
+    REQUIRE(r->children().size() == 1);
+    const uint32_t first = r->children()[0].spi_in;
+    REQUIRE(r->children()[0].rekey_at.has_value());
+    t.pair.advance(Duration(49000));  // before rekey_time - rand_time: nothing
+    CHECK(r->children()[0].spi_in == first);
+    t.pair.advance(Duration(11001));  // past rekey_time
+    REQUIRE(r->children().size() == 1);
+    REQUIRE(i->children().size() == 1);
+    CHECK(r->children()[0].spi_in != first);
+    CHECK(i->children()[0].spi_out == r->children()[0].spi_in);
+    CHECK(r->children()[0].rekey_at.has_value());  // the new SA has its own schedule
+    CHECK(t.pair.i.installer.installed_count() == 1);
+}
+
+TEST_CASE("life_time without a rekey: the CHILD_SA is deleted on both sides, the IKE_SA stays") {
+    Psk t;
+    t.carol->children[0].rekey_time = Duration(0);
+    t.carol->children[0].life_time = Duration(30000);
+    t.pair.initiate(t.carol, "home-child");
+    t.pair.pump();
+    IkeSa* i = t.pair.only(t.pair.i);
+    IkeSa* r = t.pair.only(t.pair.r);
+    REQUIRE(i->children().size() == 1);
+    CHECK_FALSE(i->children()[0].rekey_at.has_value());
+    t.pair.advance(Duration(29000));
+    CHECK(i->children().size() == 1);
+    t.pair.advance(Duration(2000));
+    CHECK(i->children().empty());
+    CHECK(r->children().empty());
+    CHECK(i->state() == IkeSaState::kEstablished);
+    CHECK(r->state() == IkeSaState::kEstablished);
+}
+
+TEST_CASE("rekey_time of the connection: the IKE_SA is rekeyed (§2.18) and the successor schedules its own") {
+    Psk t;
+    t.carol->rekey_time = Duration(120000);
+    t.carol->rand_time = Duration(0);
+    t.pair.initiate(t.carol, "home-child");
+    t.pair.pump();
+    const uint64_t old_spi = t.pair.only(t.pair.i)->spi_i();
+    t.pair.advance(Duration(119000));
+    CHECK(t.pair.only(t.pair.i)->spi_i() == old_spi);
+    t.pair.advance(Duration(2000));
+    IkeSa* ni = t.pair.only(t.pair.i);
+    IkeSa* nr = t.pair.only(t.pair.r);
+    REQUIRE(ni != nullptr);
+    REQUIRE(nr != nullptr);
+    CHECK(ni->spi_i() != old_spi);
+    CHECK(ni->state() == IkeSaState::kEstablished);
+    CHECK(ni->children().size() == 1);
+    // The successor rekeys again one rekey_time later.
+    const uint64_t second = ni->spi_i();
+    t.pair.advance(Duration(121000));
+    REQUIRE(t.pair.only(t.pair.i) != nullptr);
+    CHECK(t.pair.only(t.pair.i)->spi_i() != second);
+}
+
+TEST_CASE("rekey_time = 0: no CHILD_SA or IKE_SA rekey is scheduled") {
+    Psk t;
+    t.carol->rekey_time = Duration(0);
+    t.moon->rekey_time = Duration(0);
+    for (auto* c : {&t.carol->children[0], &t.moon->children[0]}) {
+        c->rekey_time = Duration(0);
+        c->life_time = Duration(0);
+    }
+    t.pair.initiate(t.carol, "home-child");
+    t.pair.pump();
+    IkeSa* i = t.pair.only(t.pair.i);
+    REQUIRE(i != nullptr);
+    CHECK_FALSE(i->next_deadline().has_value());
+}

@@ -24,7 +24,9 @@ connections {
         version = 2
         dpd_delay = 30s
         pools = vpool
-        rekey_time = 4h   # accepted, not acted on
+        rekey_time = 2h
+        over_time = 10m
+        reauth_time = 0   # accepted, not acted on
         local {
             auth = psk
             id = @moon.example.org
@@ -40,6 +42,8 @@ connections {
                 esp_proposals = aes128gcm16
                 start_action = none
                 mode = tunnel
+                rekey_time = 50m
+                life_time = 1h
             }
         }
     }
@@ -89,7 +93,12 @@ TEST_CASE("swanctl.conf: a full responder configuration") {
     CHECK(c->children[0].local_ts[1].ts.start_port == 443);
     CHECK(c->children[0].remote_ts[0].dynamic);
     CHECK(r->eap_secrets.size() == 1);
-    CHECK(r->warnings.size() == 1);  // rekey_time
+    CHECK(r->warnings.size() == 1);  // reauth_time
+    CHECK(c->rekey_time == Duration(2 * 3600 * 1000));
+    CHECK(c->over_time == Duration(600 * 1000));
+    CHECK_FALSE(c->rand_time.has_value());
+    CHECK(c->children[0].rekey_time == Duration(50 * 60 * 1000));
+    CHECK(c->children[0].life_time == Duration(3600 * 1000));
     // The secret is found for the two identities, the quotes keep '#'.
     auto key = r->store->shared_key(ike::parse_identity("moon.example.org").value(),
                                     ike::parse_identity("carol@example.org").value());
@@ -116,6 +125,9 @@ TEST_CASE("swanctl.conf: bad values name the key") {
     CHECK(error_of("connections {\n a {\n  proposals = aes128-nonsense\n }\n}\n").find(":3: key 'proposals'") != std::string::npos);
     CHECK(error_of("connections {\n a {\n  local_port = 70000\n }\n}\n").find(":3: key 'local_port'") != std::string::npos);
     CHECK(error_of("connections {\n a {\n  dpd_delay = soon\n }\n}\n").find(":3: key 'dpd_delay'") != std::string::npos);
+    CHECK(error_of("connections {\n a {\n  rekey_time = often\n }\n}\n").find(":3: key 'rekey_time'") != std::string::npos);
+    CHECK(error_of("connections {\n a {\n  children {\n   c {\n    life_time = -1h\n   }\n  }\n }\n}\n").find(":5: key 'life_time'") !=
+          std::string::npos);
     CHECK(error_of("connections {\n a {\n  local {\n   auth = magic\n  }\n }\n}\n").find(":4: key 'auth'") != std::string::npos);
     CHECK(error_of("pools {\n p {\n  addrs = 10.0.0.0/40\n }\n}\n").find(":3: key 'addrs'") != std::string::npos);
     CHECK(error_of("secrets {\n ike-1 {\n  id = a\n }\n}\n").find("has no secret") != std::string::npos);
