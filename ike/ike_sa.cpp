@@ -262,7 +262,10 @@ std::optional<TimePoint> IkeSa::next_deadline() const {
     if (state_ == IkeSaState::kEstablished && config_ && config_->dpd_delay.count() > 0 && !outstanding_) {
         consider(last_inbound_ + config_->dpd_delay);
     }
-    if (state_ == IkeSaState::kEstablished) consider_lifetimes(consider);
+    if (state_ == IkeSaState::kEstablished) {
+        consider_lifetimes(consider);
+        if (!outstanding_ && !tasks_.empty()) consider(env_.clock.now());  // queued work (a successor's)
+    }
     return t;
 }
 
@@ -297,7 +300,10 @@ void IkeSa::on_timer() {
         last_inbound_ = now;  // one DPD per interval
         send_dpd();
     }
-    if (state_ == IkeSaState::kEstablished) run_lifetimes(now);
+    if (state_ == IkeSaState::kEstablished) {
+        run_lifetimes(now);
+        pump_tasks();
+    }
 }
 
 // Opens SK, or adds an SKF fragment (RFC 7383 §2.6). nullopt: a fragment

@@ -112,6 +112,16 @@ public:
     // IkeSaEnv::auth_ready): the waiting IKE_AUTH request gets its response.
     void resume_auth();
     bool auth_pending() const { return pending_auth_.has_value(); }
+    // §2.4 INITIAL_CONTACT: true once, after the responder established an
+    // IKE_SA whose IKE_AUTH carried it (the manager then drops the peer's
+    // older IKE_SAs with that identity).
+    bool take_initial_contact() {
+        return state_ == IkeSaState::kEstablished && std::exchange(initial_contact_, false);
+    }
+    // Initiator, before start(): send INITIAL_CONTACT (default yes).
+    void set_initial_contact(bool send) { send_initial_contact_ = send; }
+    // Ends the SA without telling the peer (it has forgotten it, §2.4).
+    void abandon(const std::string& reason) { close(reason); }
 
     IkeSaState state() const { return state_; }
     bool original_initiator() const { return original_initiator_; }
@@ -313,7 +323,9 @@ private:
     size_t remote_round_ = 0;
     bool peer_more_rounds_ = false;
     bool awaiting_peer_round_ = false;
-    bool peer_refused_auth_ = false;  // its IKE_AUTH response said AUTHENTICATION_FAILED
+    bool peer_refused_auth_ = false;
+    bool initial_contact_ = false;  // the peer's first IKE_AUTH said INITIAL_CONTACT
+    bool send_initial_contact_ = true;  // its IKE_AUTH response said AUTHENTICATION_FAILED
     std::optional<Bytes> vip_;             // initiator: assigned; responder: leased to the peer
     std::vector<std::string> vip_pools_;   // responder: where vip_ came from
     ChildOffer auth_child_offer_;          // initiator: the child in IKE_AUTH

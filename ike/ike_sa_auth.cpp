@@ -115,7 +115,7 @@ void IkeSa::send_auth_request() {
 
     std::vector<Payload> p;
     p.push_back(make_id_payload(true, my_id_.to_payload()));
-    p.push_back(notify(NotifyType::kInitialContact));
+    if (send_initial_contact_) p.push_back(notify(NotifyType::kInitialContact));  // §2.4
     p.push_back(notify(NotifyType::kMultipleAuthSupported));  // RFC 4739 §3.1
     if (config_->local[0].auth == AuthClass::kEap) p.push_back(notify(NotifyType::kEapOnlyAuthentication));  // RFC 5998 §4
     if (config_->remote[0].auth == AuthClass::kPubkey && config_->send_certreq) {
@@ -382,6 +382,7 @@ void IkeSa::handle_auth_request(const IkeHeader& header, const std::vector<Paylo
             if (p.payload_type() == PayloadType::kIdr) idr = p.get<IdPayload>();
         }
         if (idi == nullptr) return refuse(NotifyType::kInvalidSyntax, "IKE_AUTH request without IDi");
+        initial_contact_ = has_notify(inner, NotifyType::kInitialContact);
         peer_id_ = Identity::from_payload(*idi);
         std::optional<Identity> wanted;
         if (idr != nullptr) wanted = Identity::from_payload(*idr);

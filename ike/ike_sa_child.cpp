@@ -418,6 +418,19 @@ std::unique_ptr<IkeSa> IkeSa::make_successor(bool we_initiated, uint64_t new_spi
     s->nat_there_ = nat_there_;
     s->children_ = std::move(children_);
     children_.clear();
+    // CHILD_SA exchanges queued behind this one (a rekey that came due, the
+    // DELETE of a rekeyed pair) belong to the CHILD_SAs, which move: the
+    // successor runs them (§2.18).
+    for (auto it = tasks_.begin(); it != tasks_.end();) {
+        const bool child_task = it->kind == RequestKind::kCreateChild || it->kind == RequestKind::kRekeyChild ||
+                                it->kind == RequestKind::kDeleteChild;
+        if (child_task) {
+            s->tasks_.push_back(*it);
+            it = tasks_.erase(it);
+        } else {
+            ++it;
+        }
+    }
     s->next_child_id_ = next_child_id_;
     s->vip_ = std::move(vip_);
     s->vip_pools_ = vip_pools_;

@@ -1,5 +1,7 @@
 #include "ike/ike_sa_manager.h"
 
+#include <algorithm>
+
 #include "common/log.h"
 
 namespace lanyard::ike {
@@ -85,8 +87,15 @@ void IkeSaManager::handle_init_request(ByteView data, const Message& msg, const 
 Result<uint32_t> IkeSaManager::initiate(std::shared_ptr<const PeerConfig> config, const IkePath& path,
                                         std::optional<std::string> child_name) {
     if (sas_.size() >= options_.max_sas) return make_error(ErrorCode::kLimit, "too many IKE_SAs");
-    auto sa = IkeSa::create_initiator(env_, std::move(config), path, std::move(child_name));
-    while (sas_.count(sa->spi_i()) != 0) sa = IkeSa::create_initiator(env_, std::shared_ptr<const PeerConfig>(), path, {});
+    // §2.4: INITIAL_CONTACT only when we hold no other IKE_SA of this
+    // connection (the peer would drop those).
+    const bool first_contact = std::none_of(sas_.begin(), sas_.end(), [&](const auto& kv) {
+        return kv.second->original_initiator() && kv.second->config() == config.get() &&
+               kv.second->state() != IkeSaState::kClosed;
+    });
+    auto sa = IkeSa::create_initiator(env_, config, path, child_name);
+    while (sas_.count(sa->spi_i()) != 0) sa = IkeSa::create_initiator(env_, config, path, child_name);
+    sa->set_initial_contact(first_contact);
     const uint64_t spi = sa->spi_i();
     const uint32_t id = sa->unique_id();
     IkeSa* raw = sa.get();
@@ -112,6 +121,7 @@ void IkeSaManager::after(uint64_t spi) {
     if (it == sas_.end()) return;
     IkeSa& sa = *it->second;
     for (auto& d : sa.take_output()) out_.push_back(std::move(d));
+    if (sa.take_initial_contact()) drop_replaced(sa);
     if (auto succ = sa.take_successor()) {
         const uint64_t s = succ->local_spi();
         if (sas_.count(s) == 0) {
@@ -136,6 +146,27 @@ void IkeSaManager::after(uint64_t spi) {
         return;
     }
     schedule(spi, sa);
+}
+
+void IkeSaManager::drop_replaced(const IkeSa& newest) {
+    std::vector<uint64_t> replaced;
+    for (const auto& [spi, other] : sas_) {
+        // Only the SAs the peer had before this one (concurrent new ones
+        // from the same peer are not replaced).
+        if (other.get() == &newest || other->original_initiator() || other->config() != newest.config() ||
+            !(other->peer_id() == newest.peer_id()) || other->unique_id() > newest.unique_id()) {
+            continue;
+        }
+        const IkeSaState s = other->state();
+        if (s == IkeSaState::kEstablished || s == IkeSaState::kRekeyed || s == IkeSaState::kDeleting) replaced.push_back(spi);
+    }
+    for (uint64_t spi : replaced) {
+        IkeSa& old = *sas_.at(spi);
+        LOG_INFO(kLog, "IKE_SA #%u of '%s' replaced by #%u (INITIAL_CONTACT, RFC 7296 §2.4)", old.unique_id(),
+                 old.peer_id().to_string().c_str(), newest.unique_id());
+        old.abandon("replaced after INITIAL_CONTACT");
+        after(spi);  // removes it
+    }
 }
 
 void IkeSaManager::on_timer() {

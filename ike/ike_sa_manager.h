@@ -66,6 +66,9 @@ private:
     void handle_init_request(ByteView data, const Message& msg, const IkePath& path);
     // Collects output and successor, reschedules, removes a closed SA.
     void after(uint64_t spi);
+    // §2.4: an IKE_SA established with INITIAL_CONTACT replaces the older
+    // IKE_SAs of the same connection and peer identity.
+    void drop_replaced(const IkeSa& newest);
     void schedule(uint64_t spi, IkeSa& sa);
 
     IkeSaEnv& env_;

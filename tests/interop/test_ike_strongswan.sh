@@ -283,6 +283,30 @@ case_lanyard_rekeys() {
   lyd_case_cleanup
 }
 
+case_initial_contact() {
+  local c=initial_contact
+  lyd_case_begin $c
+  # charon crashes (SIGKILL, no DELETE) and comes back: its new IKE_SA
+  # carries INITIAL_CONTACT and replaces the old one on the gateway (§2.4).
+  setup $c "" || return
+  sw_ctl "$D/sw" --initiate --child net > /dev/null
+  kill -KILL "$SW_PID" 2>/dev/null; wait "$SW_PID" 2>/dev/null
+  mv "$D/sw/charon.log" "$D/sw/charon-1.log"
+  sw_start "$c-c" "$D/sw" || { not_ok $c "charon did not restart"; return; }
+  sw_load "$D/sw" > /dev/null
+  sw_ctl "$D/sw" --initiate --child net > /dev/null
+  if wait_for_log "$D/gw.log" "IKE_SA #1 of 'carol@example.org' replaced by #2 \\(INITIAL_CONTACT" 5 &&
+     established_ike && [ "$(grep -c 'CHILD_SA net{[0-9]*} established' "$D/gw.log")" -eq 2 ] &&
+     [ "$(sw_ctl "$D/sw" --list-sas | grep -c 'ESTABLISHED, IKEv2')" -eq 1 ]; then
+    ok $c
+    echo "# $c: $(grep -m1 -o 'IKE_SA #1 of .*' "$D/gw.log")"
+  else
+    not_ok $c "gw: $(grep -E 'replaced|established' "$D/gw.log" | tail -2 | tr '\n' ' ')"
+  fi
+  lyd_case_end $c
+  lyd_case_cleanup
+}
+
 case_wrong_psk() {
   local c=wrong_psk out
   lyd_case_begin $c
@@ -458,6 +482,7 @@ case_natt_custom_ports
 case_encap
 case_dpd
 case_lanyard_rekeys
+case_initial_contact
 case_wrong_psk
 case_vip_pool
 case_certs rsa_certs client server

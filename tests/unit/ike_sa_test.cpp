@@ -560,3 +560,53 @@ TEST_CASE("rekey_time = 0: no CHILD_SA or IKE_SA rekey is scheduled") {
     REQUIRE(i != nullptr);
     CHECK_FALSE(i->next_deadline().has_value());
 }
+
+// ---- INITIAL_CONTACT (RFC 7296 §2.4) ----
+
+TEST_CASE("INITIAL_CONTACT: sent only with no other IKE_SA of the connection; the peer's rebooted SA replaces its old one") {
+    Psk t;
+    const uint32_t a = t.pair.initiate(t.carol, "home-child");
+    t.pair.pump();
+    // A second SA beside the first carries no INITIAL_CONTACT (IKE_AUTH is
+    // encrypted, so the proof is that the responder keeps both).
+    t.pair.initiate(t.carol, "home-child");
+    t.pair.pump();
+    CHECK(t.pair.r.manager.count() == 2);
+    CHECK(t.pair.r.installer.installed_count() == 2);
+    // The initiator "reboots": it forgets both SAs without a word, then
+    // comes back with INITIAL_CONTACT. The responder keeps only the new one.
+    for (IkeSa* sa : t.pair.i.manager.all()) t.pair.i.manager.with_sa(sa, [](IkeSa& s) { s.abandon("reboot"); });
+    CHECK(t.pair.i.manager.count() == 0);
+    const uint32_t b = t.pair.initiate(t.carol, "home-child");
+    t.pair.pump();
+    REQUIRE(t.pair.r.manager.count() == 1);
+    IkeSa* r = t.pair.only(t.pair.r);
+    CHECK(r->state() == IkeSaState::kEstablished);
+    CHECK(r->peer_id().to_string() == "carol@example.org");
+    CHECK(t.pair.r.installer.installed_count() == 1);  // the old CHILD_SAs are gone from the kernel
+    CHECK(t.pair.only(t.pair.i)->unique_id() == b);
+    CHECK(a != b);
+}
+
+TEST_CASE("a CHILD_SA rekey that comes due during an IKE_SA rekey is done by the successor") {
+    Psk t;
+    t.moon->rekey_time = Duration(60000);
+    t.moon->rand_time = Duration(0);
+    t.moon->children[0].rekey_time = Duration(60000);
+    t.moon->children[0].rand_time = Duration(0);
+    t.pair.initiate(t.carol, "home-child");
+    t.pair.pump();
+    const uint32_t first = t.pair.only(t.pair.r)->children()[0].spi_in;
+    // Both are due at the same tick: the IKE_SA rekey and the CHILD_SA's.
+    t.pair.advance(Duration(60500));
+    t.pair.advance(Duration(1000));
+    IkeSa* r = t.pair.only(t.pair.r);
+    REQUIRE(r != nullptr);
+    REQUIRE(r->children().size() == 1);
+    CHECK(r->children()[0].spi_in != first);
+    CHECK(r->children()[0].rekey_at.has_value());
+    // Long after the old life time the CHILD_SA is still there.
+    t.pair.advance(Duration(5000));
+    REQUIRE(t.pair.only(t.pair.r) != nullptr);
+    CHECK(t.pair.only(t.pair.r)->children().size() == 1);
+}
