@@ -146,9 +146,9 @@ Status Gateway::open_eap_radius() {
     env_->external_eap = radius_eap_factory(*radius_, settings->nas_identifier, loop_.clock(), SystemRandom::instance());
     // A RADIUS answer arrives inside the transport's socket callback; the
     // IKE_SA continues from a fresh loop turn (IkeSaEnv::auth_ready).
-    env_->auth_ready = [this](uint32_t id) {
-        loop_.add_timer(Duration(0), [this, id] {
-            manager_->resume_auth(id);
+    env_->auth_ready = [this](uint64_t spi) {
+        loop_.add_timer(Duration(0), [this, spi] {
+            manager_->resume_auth(spi);
             flush();
         });
     };

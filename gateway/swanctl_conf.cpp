@@ -100,16 +100,6 @@ Result<CertPtr> load_cert(Ctx& c, const std::string& path) {
     return ptr;
 }
 
-std::vector<std::string> files_in(const std::string& dir) {
-    std::vector<std::string> out;
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-        if (e.is_regular_file(ec) && out.size() < 256) out.push_back(e.path().string());
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
 // swanctl loads every key in private/ (and rsa/, ecdsa/); a certificate
 // uses the one whose public key it carries.
 Status attach_private_key(Ctx& c, ike::AuthRoundConfig& a, size_t line) {
@@ -117,7 +107,7 @@ Status attach_private_key(Ctx& c, ike::AuthRoundConfig& a, size_t line) {
         c.creds->keys_loaded = true;
         const std::string dir = c.out.private_dir.substr(0, c.out.private_dir.rfind('/'));
         for (const char* sub : {"/private", "/rsa", "/ecdsa", "/pkcs8"}) {
-            for (const auto& f : files_in(dir + sub)) {
+            for (const auto& f : credential_files(dir + sub)) {
                 auto k = crypto::PrivateKey::load_file(f);
                 if (!k) {
                     c.out.warnings.push_back(config::Warning{f, 0, "", k.error().detail});
@@ -185,7 +175,7 @@ Status parse_auth(Ctx& c, const SettingsSection& s, bool local, ike::AuthRoundCo
     // auth = pubkey without certs: charon picks the certificate in x509/
     // that confirms the local identity.
     if (local && a.auth == ike::AuthClass::kPubkey && a.cert_chain.empty()) {
-        for (const auto& f : files_in(c.out.x509_dir)) {
+        for (const auto& f : credential_files(c.out.x509_dir)) {
             auto cert = load_cert(c, f);
             if (!cert) continue;
             if (a.id.data.empty() || ike::identity_matches_certificate(a.id, **cert)) {
@@ -437,7 +427,7 @@ Result<SwanctlConfig> parse_swanctl_conf(std::string_view text, const std::strin
     CredentialFiles creds;
     Ctx c{file, out, &creds, {}};
     // Trust anchors: every certificate in x509ca/.
-    for (const auto& f : files_in(out.x509ca_dir)) {
+    for (const auto& f : credential_files(out.x509ca_dir)) {
         auto cert = load_cert(c, f);
         if (!cert) {
             out.warnings.push_back(config::Warning{f, 0, "", cert.error().detail});
@@ -462,6 +452,16 @@ Result<SwanctlConfig> parse_swanctl_conf(std::string_view text, const std::strin
     }
     LANYARD_TRY(attach_eap_backends(out.eap_secrets, EapBackendDirs{out.x509_dir, out.x509ca_dir, out.private_dir},
                                     c.connections));
+    return out;
+}
+
+std::vector<std::string> credential_files(const std::string& dir) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+        if (e.is_regular_file(ec) && out.size() < 256) out.push_back(e.path().string());
+    }
+    std::sort(out.begin(), out.end());
     return out;
 }
 

@@ -30,6 +30,10 @@ struct SwanctlConfig {
 Result<SwanctlConfig> parse_swanctl_conf(std::string_view text, const std::string& file);
 Result<SwanctlConfig> load_swanctl_conf(const std::string& path);
 
+// The regular files of one of swanctl's credential directories (x509/,
+// x509ca/, private/): sorted, at most 256, none when it does not exist.
+std::vector<std::string> credential_files(const std::string& dir);
+
 // "10s", "5m", "1h", "30" (seconds), "1d".
 Result<Duration> parse_swanctl_duration(std::string_view text);
 

@@ -1,7 +1,6 @@
 #include "gateway/swanctl_eap.h"
 
 #include <algorithm>
-#include <filesystem>
 
 #include "ike/authenticator_eap.h"
 #include "methods/eap_config.h"
@@ -10,19 +9,9 @@
 namespace lanyard::gateway {
 namespace {
 
-std::vector<std::string> regular_files(const std::string& dir) {
-    std::vector<std::string> out;
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-        if (e.is_regular_file(ec) && out.size() < 256) out.push_back(e.path().string());
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
 // The file in `dir` holding the certificate with this public key.
 std::string cert_file_for(const std::string& dir, ByteView spki) {
-    for (const auto& f : regular_files(dir)) {
+    for (const auto& f : credential_files(dir)) {
         auto c = crypto::Certificate::load_file(f);
         if (c && c->spki_der() == Bytes(spki.begin(), spki.end())) return f;
     }
@@ -30,7 +19,7 @@ std::string cert_file_for(const std::string& dir, ByteView spki) {
 }
 
 std::string key_file_for(const std::string& dir, ByteView spki) {
-    for (const auto& f : regular_files(dir)) {
+    for (const auto& f : credential_files(dir)) {
         auto k = crypto::PrivateKey::load_file(f);
         if (!k) continue;
         auto pub = k->public_spki();
@@ -52,7 +41,7 @@ Result<std::shared_ptr<tls::Context>> tls_server_for(const ike::PeerConfig& conn
     tc.role = tls::Role::kServer;
     tc.cert_file = cert_file_for(dirs.x509_dir, spki);
     tc.key_file = key_file_for(dirs.private_dir, spki);
-    const auto cas = regular_files(dirs.x509ca_dir);
+    const auto cas = credential_files(dirs.x509ca_dir);
     if (!cas.empty()) {
         tc.ca_file = cas.front();
         tc.extra_ca_files.assign(cas.begin() + 1, cas.end());
@@ -96,7 +85,7 @@ Status attach_eap_peer(const std::vector<EapSecret>& secrets, const EapBackendDi
     if (wants_tls) {
         tls::Config tc;
         tc.role = tls::Role::kClient;
-        const auto cas = regular_files(dirs.x509ca_dir);
+        const auto cas = credential_files(dirs.x509ca_dir);
         if (cas.empty()) return make_error(ErrorCode::kConfig, "connection " + conn.name + ": EAP-TLS/PEAP need a CA in x509ca/");
         tc.ca_file = cas.front();
         tc.extra_ca_files.assign(cas.begin() + 1, cas.end());

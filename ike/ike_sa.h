@@ -66,10 +66,11 @@ struct IkeSaEnv {
     Duration half_open_timeout{30000};
     // EAP rounds with auth = eap-radius (the gateway's RADIUS client).
     EapBackendFactory external_eap;
-    // An external back-end has an answer for the IKE_SA with this unique
-    // id: call IkeSaManager::resume_auth(id) from the event loop (never
-    // from inside this callback).
-    std::function<void(uint32_t)> auth_ready;
+    // An external back-end has an answer for the IKE_SA with this local
+    // SPI (the manager's key; it cannot change before IKE_AUTH ends): call
+    // IkeSaManager::resume_auth(spi) from the event loop (never from inside
+    // this callback).
+    std::function<void(uint64_t)> auth_ready;
 };
 
 enum class IkeSaState {

@@ -80,7 +80,7 @@ AuthRoundContext IkeSa::auth_context(bool we_sign) const {
     ctx.external_eap = &env_.external_eap;
     // The back-end belongs to this SA's round, so it cannot outlive `this`.
     ctx.wake = [this] {
-        if (env_.auth_ready) env_.auth_ready(unique_id_);
+        if (env_.auth_ready) env_.auth_ready(local_spi());
     };
     return ctx;
 }

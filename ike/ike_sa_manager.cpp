@@ -193,8 +193,11 @@ IkeSa* IkeSaManager::find_by_unique_id(uint32_t id) {
     return nullptr;
 }
 
-void IkeSaManager::resume_auth(uint32_t unique_id) {
-    if (IkeSa* sa = find_by_unique_id(unique_id); sa != nullptr) with_sa(sa, [](IkeSa& s) { s.resume_auth(); });
+void IkeSaManager::resume_auth(uint64_t spi) {
+    auto it = sas_.find(spi);
+    if (it == sas_.end()) return;
+    it->second->resume_auth();
+    after(spi);
 }
 
 std::vector<IkeSa*> IkeSaManager::all() {

@@ -39,9 +39,9 @@ public:
     std::vector<OutgoingDatagram> take_output() { return std::exchange(out_, {}); }
 
     IkeSa* find_by_unique_id(uint32_t id);
-    // IkeSaEnv::auth_ready came for this SA: let it answer its waiting
-    // IKE_AUTH request (nothing if the SA is gone).
-    void resume_auth(uint32_t unique_id);
+    // IkeSaEnv::auth_ready came for the SA with this local SPI: let it
+    // answer its waiting IKE_AUTH request (nothing if the SA is gone).
+    void resume_auth(uint64_t spi);
     std::vector<IkeSa*> all();
     // Runs `f` on an SA and then collects its output (control commands).
     template <typename F> void with_sa(IkeSa* sa, F f) {

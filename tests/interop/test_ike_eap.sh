@@ -59,39 +59,23 @@ CONF
   wait_for_log "$dir/radius.log" 'RADIUS server listening' 10
 }
 
-# start_gateway CASE DIR GW_REMOTE_SECTIONS: lanyard-gateway (DIR/gw.conf)
-# in the case's gateway namespace; for auth = eap-radius rounds Lanyard's
-# RADIUS server beside it, named in a strongswan.conf as charon's
-# eap-radius plugin reads it.
+# start_gateway CASE DIR GW_REMOTE_SECTIONS: lanyard-gateway in the case's
+# gateway namespace, with DIR/gw.conf: the local round GW_LOCAL (default:
+# server.pem), the given remote rounds, users carol and dave, and the
+# server's credentials (server.pem, other-server.pem of other-ca.pem for a
+# second round) beside it. For auth = eap-radius rounds Lanyard's RADIUS
+# server runs beside it, named in a strongswan.conf as charon's eap-radius
+# plugin reads it.
 start_gateway() {
   local c=$1 dir=$2 gw_remote=$3
-  if printf '%s' "$gw_remote" | grep -q 'eap-radius'; then
-    start_radius_server "$c-g" "$dir" || { not_ok "$c" "RADIUS server: $(tail -1 "$dir/radius.log")"; return 1; }
-    printf 'charon {\n  plugins {\n    eap-radius {\n      nas_identifier = lanyard-gw\n      servers {\n        lyd {\n          address = 127.0.0.1\n          auth_port = %s\n          secret = %s\n        }\n      }\n    }\n  }\n}\n' \
-      "$RADIUS_PORT" "$RADIUS_SECRET" > "$dir/strongswan.conf"
-  fi
-  run_bg "$c-g" "$dir/gw.log" "$GW" -c "$dir/gw.conf" --strongswan-conf "$dir/strongswan.conf" --listen "$G_ADDR" --kernel none -d > /dev/null
-  wait_for_log "$dir/gw.log" 'listening on .*\(NAT-T\)' 5 || { not_ok "$c" "gateway: $(head -1 "$dir/gw.log")"; return 1; }
-}
-
-# eap_rounds_case NAME GW_REMOTE_SECTIONS CHARON_LOCAL_SECTIONS CHARON_SECRET EXPECT
-eap_rounds_case() {
-  local c=$1 gw_remote=$2 sw_local=$3 sw_secret=$4 expect=$5 out
   local gw_local=${GW_LOCAL:-$(sec local "            auth = pubkey
             certs = server.pem
             id = server.lanyard.test")}
-  local sw_remote=${SW_REMOTE:-$(sec remote "            auth = pubkey
-            id = server.lanyard.test")}
-  lyd_case_begin "$c"
-  if [ ! -f "$PKI_DIR/server.pem" ] || [ ! -f "$PKI_DIR/client.pem" ]; then
-    not_ok "$c" "no server/client certificates in $PKI_DIR (run: make pki)"
-    return
-  fi
-  D=$LYD_WORK/$c
-  mkdir -p "$D/x509" "$D/x509ca" "$D/private"
-  cp "$PKI_DIR/server.pem" "$D/x509/"; cp "$PKI_DIR/server.key" "$D/private/"; cp "$PKI_DIR/ca.pem" "$D/x509ca/"
-  net_pair "$c" || { not_ok "$c" "namespaces"; return; }
-  cat > "$D/gw.conf" <<CONF
+  mkdir -p "$dir/x509" "$dir/x509ca" "$dir/private"
+  cp "$PKI_DIR/server.pem" "$PKI_DIR/other-server.pem" "$dir/x509/"
+  cp "$PKI_DIR/server.key" "$PKI_DIR/other-server.key" "$dir/private/"
+  cp "$PKI_DIR/ca.pem" "$dir/x509ca/"
+  cat > "$dir/gw.conf" <<CONF
 connections {
     rw {
         local_addrs = $G_ADDR
@@ -117,6 +101,27 @@ secrets {
     }
 }
 CONF
+  if printf '%s' "$gw_remote" | grep -q 'eap-radius'; then
+    start_radius_server "$c-g" "$dir" || { not_ok "$c" "RADIUS server: $(tail -1 "$dir/radius.log")"; return 1; }
+    printf 'charon {\n  plugins {\n    eap-radius {\n      nas_identifier = lanyard-gw\n      servers {\n        lyd {\n          address = 127.0.0.1\n          auth_port = %s\n          secret = %s\n        }\n      }\n    }\n  }\n}\n' \
+      "$RADIUS_PORT" "$RADIUS_SECRET" > "$dir/strongswan.conf"
+  fi
+  run_bg "$c-g" "$dir/gw.log" "$GW" -c "$dir/gw.conf" --strongswan-conf "$dir/strongswan.conf" --listen "$G_ADDR" --kernel none -d > /dev/null
+  wait_for_log "$dir/gw.log" 'listening on .*\(NAT-T\)' 5 || { not_ok "$c" "gateway: $(head -1 "$dir/gw.log")"; return 1; }
+}
+
+# eap_rounds_case NAME GW_REMOTE_SECTIONS CHARON_LOCAL_SECTIONS CHARON_SECRET EXPECT
+eap_rounds_case() {
+  local c=$1 gw_remote=$2 sw_local=$3 sw_secret=$4 expect=$5 out
+  local sw_remote=${SW_REMOTE:-$(sec remote "            auth = pubkey
+            id = server.lanyard.test")}
+  lyd_case_begin "$c"
+  if [ ! -f "$PKI_DIR/server.pem" ] || [ ! -f "$PKI_DIR/client.pem" ]; then
+    not_ok "$c" "no server/client certificates in $PKI_DIR (run: make pki)"
+    return
+  fi
+  D=$LYD_WORK/$c
+  net_pair "$c" || { not_ok "$c" "namespaces"; return; }
   start_gateway "$c" "$D" "$gw_remote" || return
   sw_init "$D/sw" "$SW_LOAD"
   cp "$PKI_DIR/client.pem" "$D/sw/x509/"; cp "$PKI_DIR/client.key" "$D/sw/private/"; cp "$PKI_DIR/ca.pem" "$D/sw/x509ca/"
@@ -278,45 +283,17 @@ eap_case radius_wrong_password "            auth = eap-radius" \
 # (PEAP) and the rest once more.
 # lanyard_case NAME GW_REMOTE_SECTIONS INIT_LOCAL_SECTIONS
 # GW_LOCAL / INIT_REMOTE replace the gateway's local and the initiator's
-# remote sections; other-server.pem (of other-ca.pem) is there for a second
-# gateway certificate.
+# remote sections.
 lanyard_case() {
   local c=$1 gw_remote=$2 init_local=$3 out
-  local gw_local=${GW_LOCAL:-$(sec local "            auth = pubkey
-            certs = server.pem
-            id = server.lanyard.test")}
   local init_remote=${INIT_REMOTE:-$(sec remote "            auth = pubkey
             id = server.lanyard.test")}
   lyd_case_begin "$c"
   D=$LYD_WORK/$c
-  mkdir -p "$D/x509" "$D/x509ca" "$D/private" "$D/i/x509" "$D/i/x509ca" "$D/i/private"
-  cp "$PKI_DIR/server.pem" "$D/x509/"; cp "$PKI_DIR/server.key" "$D/private/"; cp "$PKI_DIR/ca.pem" "$D/x509ca/"
-  cp "$PKI_DIR/other-server.pem" "$D/x509/"; cp "$PKI_DIR/other-server.key" "$D/private/"
+  mkdir -p "$D/i/x509" "$D/i/x509ca" "$D/i/private"
   cp "$PKI_DIR/client.pem" "$D/i/x509/"; cp "$PKI_DIR/client.key" "$D/i/private/"; cp "$PKI_DIR/ca.pem" "$D/i/x509ca/"
   cp "$PKI_DIR/other-ca.pem" "$D/i/x509ca/"
   net_pair "$c" || { not_ok "$c" "namespaces"; return; }
-  cat > "$D/gw.conf" <<CONF
-connections {
-    rw {
-        local_addrs = $G_ADDR
-        proposals = aes128-sha256-x25519
-$gw_local
-$gw_remote
-        children {
-            net {
-                local_ts = 10.1.0.0/16
-                esp_proposals = aes128gcm16
-            }
-        }
-    }
-}
-secrets {
-    eap-carol {
-        id = carol
-        secret = "$EAP_SECRET"
-    }
-}
-CONF
   cat > "$D/i/init.conf" <<CONF
 connections {
     gw {

@@ -20,13 +20,6 @@ using namespace lanyard::ike::testing;
 
 namespace {
 
-std::shared_ptr<const crypto::Certificate> cert(const std::string& f) {
-    return std::make_shared<const crypto::Certificate>(crypto::Certificate::load_file(test::pki_path(f)).value());
-}
-std::shared_ptr<const crypto::PrivateKey> key(const std::string& f) {
-    return std::make_shared<const crypto::PrivateKey>(crypto::PrivateKey::load_file(test::pki_path(f)).value());
-}
-
 std::shared_ptr<tls::Context> tls_context(tls::Role role, const std::string& cert_name, const std::string& key_name) {
     tls::Config c;
     c.role = role;
@@ -97,18 +90,8 @@ struct EapPair {
         pair.i.store.add_connection(carol);
         pair.r.store.add_connection(moon);
     }
-    bool up() {
-        pair.initiate(carol, "home-child");
-        pair.pump();
-        IkeSa* i = pair.only(pair.i);
-        IkeSa* r = pair.only(pair.r);
-        return i && r && i->state() == IkeSaState::kEstablished && r->state() == IkeSaState::kEstablished;
-    }
-    bool neither_up() {
-        for (IkeSa* sa : pair.i.manager.all()) if (sa->state() == IkeSaState::kEstablished) return false;
-        for (IkeSa* sa : pair.r.manager.all()) if (sa->state() == IkeSaState::kEstablished) return false;
-        return true;
-    }
+    bool up() { return pair.up(carol, "home-child"); }
+    bool neither_up() { return pair.neither_up(); }
 };
 
 }  // namespace
@@ -532,7 +515,7 @@ struct DeferredBackends {
     AuthRoundConfig served_by;  // the integrated round the "server" runs
     RandomSource* random = nullptr;
     std::vector<Backend*> live;
-    std::vector<uint32_t> woken;  // ids IkeSaEnv::auth_ready was called with
+    std::vector<uint64_t> woken;  // SPIs IkeSaEnv::auth_ready was called with
     std::function<void(EapStep&)> edit;  // tampers with what the "server" answers
     size_t made = 0;
 
@@ -557,7 +540,7 @@ struct ExternalEapPair {
         eap.moon->remote[0].eap_method = "radius";
         eap.moon->remote[0].eap_users.reset();  // the "RADIUS server" has them
         eap.pair.r.env.external_eap = backends.factory();
-        eap.pair.r.env.auth_ready = [this](uint32_t id) { backends.woken.push_back(id); };
+        eap.pair.r.env.auth_ready = [this](uint64_t spi) { backends.woken.push_back(spi); };
     }
     // Releases every held answer, resumes the woken SAs, moves datagrams;
     // bounded like the EAP rounds themselves.
@@ -565,12 +548,18 @@ struct ExternalEapPair {
         for (int n = 0; n < 60 && !backends.live.empty(); ++n) {
             auto live = backends.live;
             for (auto* b : live) b->release();
-            for (uint32_t id : std::exchange(backends.woken, {})) eap.pair.r.manager.resume_auth(id);
+            for (uint64_t spi : std::exchange(backends.woken, {})) eap.pair.r.manager.resume_auth(spi);
             eap.pair.pump();
             bool any_held = false;
             for (auto* b : backends.live) any_held = any_held || b->held_.has_value();
             if (!any_held) return;
         }
+    }
+    // The whole IKE_AUTH with every back-end answer released as it comes.
+    void run() {
+        eap.pair.initiate(eap.carol, "home-child");
+        eap.pair.pump();
+        serve_all();
     }
 };
 
@@ -605,9 +594,7 @@ TEST_CASE("external EAP back-end: eap_id = %any asks for the identity through th
     s.server_eap_id = "%any";
     s.peer_eap_identity = "carol";
     ExternalEapPair t(s);
-    t.eap.pair.initiate(t.eap.carol, "home-child");
-    t.eap.pair.pump();
-    t.serve_all();
+    t.run();
     REQUIRE(t.eap.pair.only(t.eap.pair.r) != nullptr);
     CHECK(t.eap.pair.only(t.eap.pair.r)->state() == IkeSaState::kEstablished);
 }
@@ -617,9 +604,7 @@ TEST_CASE("external EAP back-end: Access-Reject (EAP-Failure) and silence both e
         EapSetup s;
         s.peer_password = "wrong";
         ExternalEapPair t(s);
-        t.eap.pair.initiate(t.eap.carol, "home-child");
-        t.eap.pair.pump();
-        t.serve_all();
+        t.run();
         CHECK(t.eap.neither_up());
     }
     SUBCASE("no answer from any server") {
@@ -629,9 +614,7 @@ TEST_CASE("external EAP back-end: Access-Reject (EAP-Failure) and silence both e
             step.kind = EapStep::Kind::kError;
             step.reason = "no answer from any RADIUS server";
         };
-        t.eap.pair.initiate(t.eap.carol, "home-child");
-        t.eap.pair.pump();
-        t.serve_all();
+        t.run();
         CHECK(t.eap.neither_up());
         for (IkeSa* sa : t.eap.pair.r.manager.all()) CHECK(sa->close_reason().find("no answer from any RADIUS server") != std::string::npos);
     }
@@ -642,9 +625,7 @@ TEST_CASE("external EAP back-end: EAP-Success for MSCHAPv2 without an MSK is ref
     t.backends.edit = [](EapStep& step) {
         if (step.kind == EapStep::Kind::kSuccess) step.msk = SecretBytes();  // an Access-Accept without MS-MPPE keys
     };
-    t.eap.pair.initiate(t.eap.carol, "home-child");
-    t.eap.pair.pump();
-    t.serve_all();
+    t.run();
     CHECK(t.eap.neither_up());
 }
 
@@ -653,12 +634,12 @@ TEST_CASE("external EAP back-end: an SA that goes away while waiting is simply g
     t.eap.pair.initiate(t.eap.carol, "home-child");
     t.eap.pair.pump();
     REQUIRE(t.backends.live.size() == 1);
-    const uint32_t id = t.eap.pair.only(t.eap.pair.r)->unique_id();
+    const uint64_t spi = t.eap.pair.only(t.eap.pair.r)->local_spi();
     // The initiator gives up (retransmissions exhausted, ~165 s) and the
     // responder's half-open SA times out: the round and its back-end go.
     for (int n = 0; n < 40; ++n) t.eap.pair.advance(Duration(10000));
     CHECK(t.backends.live.empty());
-    t.eap.pair.r.manager.resume_auth(id);  // a late wake-up finds nothing
+    t.eap.pair.r.manager.resume_auth(spi);  // a late wake-up finds nothing
     CHECK(t.eap.neither_up());
 }
 

@@ -17,13 +17,6 @@ using namespace lanyard::ike::testing;
 
 namespace {
 
-std::shared_ptr<const crypto::Certificate> cert(const std::string& f) {
-    return std::make_shared<const crypto::Certificate>(crypto::Certificate::load_file(test::pki_path(f)).value());
-}
-std::shared_ptr<const crypto::PrivateKey> key(const std::string& f) {
-    return std::make_shared<const crypto::PrivateKey>(crypto::PrivateKey::load_file(test::pki_path(f)).value());
-}
-
 AuthRoundConfig pubkey_local(const std::string& id, const std::string& c, const std::string& k) {
     AuthRoundConfig a;
     a.auth = AuthClass::kPubkey;
@@ -81,18 +74,8 @@ struct Rounds {
         pair.i.store.add_connection(carol);
         pair.r.store.add_connection(moon);
     }
-    bool up() {
-        pair.initiate(carol, "home-child");
-        pair.pump();
-        IkeSa* i = pair.only(pair.i);
-        IkeSa* r = pair.only(pair.r);
-        return i && r && i->state() == IkeSaState::kEstablished && r->state() == IkeSaState::kEstablished;
-    }
-    bool neither_up() {
-        for (IkeSa* sa : pair.i.manager.all()) if (sa->state() == IkeSaState::kEstablished) return false;
-        for (IkeSa* sa : pair.r.manager.all()) if (sa->state() == IkeSaState::kEstablished) return false;
-        return true;
-    }
+    bool up() { return pair.up(carol, "home-child"); }
+    bool neither_up() { return pair.neither_up(); }
 };
 
 }  // namespace

@@ -13,13 +13,6 @@ using namespace lanyard::ike::testing;
 
 namespace {
 
-std::shared_ptr<const crypto::Certificate> cert(const std::string& f) {
-    return std::make_shared<const crypto::Certificate>(crypto::Certificate::load_file(test::pki_path(f)).value());
-}
-std::shared_ptr<const crypto::PrivateKey> key(const std::string& f) {
-    return std::make_shared<const crypto::PrivateKey>(crypto::PrivateKey::load_file(test::pki_path(f)).value());
-}
-
 void make_pubkey(AuthRoundConfig& local, AuthRoundConfig& remote, const std::string& cert_file,
                  const std::string& key_file) {
     local.auth = AuthClass::kPubkey;
@@ -42,13 +35,7 @@ struct Certs {
         pair.i.store.add_ca(cert("ca.pem"));
         pair.r.store.add_ca(cert("ca.pem"));
     }
-    bool up() {
-        pair.initiate(carol, "home-child");
-        pair.pump();
-        IkeSa* i = pair.only(pair.i);
-        IkeSa* r = pair.only(pair.r);
-        return i && r && i->state() == IkeSaState::kEstablished && r->state() == IkeSaState::kEstablished;
-    }
+    bool up() { return pair.up(carol, "home-child"); }
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "ike/config_store.h"
 #include "ike/ike_sa_manager.h"
 #include "ike/transforms.h"
+#include "tests/unit/test_support.h"
 
 namespace lanyard::ike::testing {
 
@@ -30,6 +31,14 @@ inline std::shared_ptr<PeerConfig> psk_config(const std::string& name, const std
     child.remote_ts = parse_ts_list("dynamic").value();
     c->children.push_back(child);
     return c;
+}
+
+// Credentials from the test PKI (LANYARD_TEST_PKI).
+inline std::shared_ptr<const crypto::Certificate> cert(const std::string& f) {
+    return std::make_shared<const crypto::Certificate>(crypto::Certificate::load_file(test::pki_path(f)).value());
+}
+inline std::shared_ptr<const crypto::PrivateKey> key(const std::string& f) {
+    return std::make_shared<const crypto::PrivateKey>(crypto::PrivateKey::load_file(test::pki_path(f)).value());
 }
 
 struct Side {
@@ -99,6 +108,21 @@ struct Pair {
     IkeSa* only(Side& s) {
         auto v = s.manager.all();
         return v.size() == 1 ? v[0] : nullptr;
+    }
+
+    // Initiates `cfg` and moves datagrams until quiet: both sides hold one
+    // established IKE_SA.
+    bool up(std::shared_ptr<const PeerConfig> cfg, std::optional<std::string> child) {
+        initiate(std::move(cfg), std::move(child));
+        pump();
+        IkeSa* a = only(i);
+        IkeSa* b = only(r);
+        return a && b && a->state() == IkeSaState::kEstablished && b->state() == IkeSaState::kEstablished;
+    }
+    bool neither_up() {
+        for (IkeSa* sa : i.manager.all()) if (sa->state() == IkeSaState::kEstablished) return false;
+        for (IkeSa* sa : r.manager.all()) if (sa->state() == IkeSaState::kEstablished) return false;
+        return true;
     }
 };
 
