@@ -59,13 +59,27 @@ CONF
   wait_for_log "$dir/radius.log" 'RADIUS server listening' 10
 }
 
+# start_freeradius NAMESPACE DIR: FreeRADIUS 3.2 (tests/interop/freeradius-conf.sh,
+# the test PKI for EAP-TLS) on the same port and secret, carol in its users
+# file; log in DIR/radius.log.
+FREERADIUS=${REF_FREERADIUS:-/usr/sbin/freeradius}
+start_freeradius() {
+  local ns=$1 dir=$2
+  printf 'carol Cleartext-Password := "%s"\n' "$EAP_SECRET" > "$dir/fr-users"
+  "$REPO_ROOT/tests/interop/freeradius-conf.sh" "$dir/fr" "$RADIUS_PORT" "$RADIUS_SECRET" "$PKI_DIR" "$dir/fr-users" \
+    > "$dir/fr-conf.log" 2>&1 || { not_ok "${ns%-g}" "freeradius-conf.sh failed: $(tail -1 "$dir/fr-conf.log")"; return 1; }
+  run_bg "$ns" "$dir/radius.log" "$FREERADIUS" -X -d "$dir/fr" > /dev/null
+  wait_for_log "$dir/radius.log" 'Ready to process requests' 30 ||
+    { not_ok "${ns%-g}" "FreeRADIUS did not start: $(tail -2 "$dir/radius.log" | tr '\n' ' ')"; return 1; }
+}
+
 # start_gateway CASE DIR GW_REMOTE_SECTIONS: lanyard-gateway in the case's
 # gateway namespace, with DIR/gw.conf: the local round GW_LOCAL (default:
 # server.pem), the given remote rounds, users carol and dave, and the
 # server's credentials (server.pem, other-server.pem of other-ca.pem for a
 # second round) beside it. For auth = eap-radius rounds Lanyard's RADIUS
-# server runs beside it, named in a strongswan.conf as charon's eap-radius
-# plugin reads it.
+# server (RADIUS_BACKEND=freeradius: FreeRADIUS) runs beside it, named in
+# a strongswan.conf as charon's eap-radius plugin reads it.
 start_gateway() {
   local c=$1 dir=$2 gw_remote=$3
   local gw_local=${GW_LOCAL:-$(sec local "            auth = pubkey
@@ -102,7 +116,11 @@ secrets {
 }
 CONF
   if printf '%s' "$gw_remote" | grep -q 'eap-radius'; then
-    start_radius_server "$c-g" "$dir" || { not_ok "$c" "RADIUS server: $(tail -1 "$dir/radius.log")"; return 1; }
+    if [ "${RADIUS_BACKEND:-lanyard}" = freeradius ]; then
+      start_freeradius "$c-g" "$dir" || return 1
+    else
+      start_radius_server "$c-g" "$dir" || { not_ok "$c" "RADIUS server: $(tail -1 "$dir/radius.log")"; return 1; }
+    fi
     printf 'charon {\n  plugins {\n    eap-radius {\n      nas_identifier = lanyard-gw\n      servers {\n        lyd {\n          address = 127.0.0.1\n          auth_port = %s\n          secret = %s\n        }\n      }\n    }\n  }\n}\n' \
       "$RADIUS_PORT" "$RADIUS_SECRET" > "$dir/strongswan.conf"
   fi
@@ -278,6 +296,24 @@ eap_rounds_case rfc4739_pubkey_radius \
 eap_case radius_wrong_password "            auth = eap-radius" \
   "            auth = eap-md5
             id = carol" "not the secret" "EAP method EAP-MD5 failed for 'carol': Access-Reject"
+# The same round with FreeRADIUS as the back-end: charon Naks FreeRADIUS's
+# default EAP-MD5 for MSCHAPv2, whose MSK comes back in MS-MPPE keys; and
+# EAP-TLS with the client certificate checked by FreeRADIUS.
+if [ -x "$FREERADIUS" ]; then
+  RADIUS_BACKEND=freeradius EXPECT_GW="EAP method EAP-MSCHAPV2 succeeded for 'carol' \\(RADIUS\\), MSK established" \
+  EXPECT_RADIUS="Sent Access-Accept" \
+  eap_case freeradius_mschapv2 "            auth = eap-radius" \
+    "            auth = eap-mschapv2
+            id = carol" "$EAP_SECRET" ok
+  RADIUS_BACKEND=freeradius EXPECT_GW="EAP method EAP-TLS succeeded for 'user@lanyard.test' \\(RADIUS\\), MSK established" \
+  EXPECT_RADIUS="Sent Access-Accept" \
+  eap_case freeradius_tls "            auth = eap-radius" \
+    "            auth = eap-tls
+            certs = client.pem
+            id = user@lanyard.test" "" ok
+else
+  echo "# skipped freeradius_mschapv2, freeradius_tls: no $FREERADIUS"
+fi
 # Lanyard to Lanyard: lanyard-gateway as the EAP peer (initiator) against
 # lanyard-gateway as the EAP authenticator, for what charon cannot do
 # (PEAP) and the rest once more.
